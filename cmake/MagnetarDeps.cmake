@@ -6,9 +6,7 @@ find_package(spdlog CONFIG REQUIRED)      # logging
 find_package(tomlplusplus CONFIG REQUIRED) # config files, classifier rules
 find_package(CLI11 CONFIG REQUIRED)       # command line
 find_package(Threads REQUIRED)
-if(NOT MAGNETAR_FUZZ)
-  # libtorrent: the DHT in production, the testnet and the differential tests.
-  find_package(LibtorrentRasterbar CONFIG REQUIRED)
-  pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
-  find_package(GTest CONFIG REQUIRED)
-endif()
+# libtorrent: the DHT in production, the testnet and the differential tests.
+find_package(LibtorrentRasterbar CONFIG REQUIRED)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+find_package(GTest CONFIG REQUIRED)

@@ -17,8 +17,8 @@ class Parser {
   struct Frame {
     std::uint32_t token;
     bool is_dict;
-    bool expect_key;           // dicts: the next value is a key
-    std::uint32_t last_key;    // dicts: token of the previous key, or kNoKey
+    bool expect_key;         // dicts: the next value is a key
+    std::uint32_t last_key;  // dicts: token of the previous key, or kNoKey
   };
   static constexpr std::uint32_t kNoKey = std::numeric_limits<std::uint32_t>::max();
 
@@ -102,8 +102,7 @@ std::optional<Error> Parser::parse_string() {
   }
   if (p >= in_.size()) return Error(Errc::kUnexpectedEnd, p);
   if (in_[p] != ':') return Error(Errc::kInvalidStringLength, p);
-  if (p - start > 1 && in_[start] == '0' &&
-      !irregular(Errc::kLeadingZero, start, kLeadingZeros)) {
+  if (p - start > 1 && in_[start] == '0' && !irregular(Errc::kLeadingZero, start, kLeadingZeros)) {
     return strict_error_;
   }
   const std::size_t data = p + 1;
@@ -182,8 +181,8 @@ Result<Document> Parser::run(bool whole) {
     } else if (c == 'l' || c == 'd') {
       if (stack_.size() >= limits_.max_depth) return Error(Errc::kDepthLimit, pos_);
       const auto token = static_cast<std::uint32_t>(doc_.tokens_.size());
-      doc_.tokens_.push_back({static_cast<std::uint32_t>(pos_), 0, 0, 0, 0,
-                              c == 'l' ? Type::kList : Type::kDict});
+      doc_.tokens_.push_back(
+          {static_cast<std::uint32_t>(pos_), 0, 0, 0, 0, c == 'l' ? Type::kList : Type::kDict});
       stack_.push_back({token, c == 'd', true, kNoKey});
       ++pos_;
       continue;

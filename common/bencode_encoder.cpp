@@ -52,8 +52,10 @@ std::string encode(const Value& v) {
 
 Value to_value(const Node& node) {
   switch (node.type()) {
-    case Type::kInteger: return Value(node.integer());
-    case Type::kString: return Value(std::string(node.string()));
+    case Type::kInteger:
+      return Value(node.integer());
+    case Type::kString:
+      return Value(std::string(node.string()));
     case Type::kList: {
       List l;
       l.reserve(node.size());

@@ -17,10 +17,10 @@ enum class Errc {
   kSizeLimit,            // input larger than DecodeLimits::max_size
   kTrailingData,         // bytes after the first complete value
   // Non-canonical forms: accepted and reported in Mode::kLenient, errors in Mode::kStrict.
-  kUnsortedKeys,   // dict keys not in ascending raw-byte order
-  kDuplicateKey,   // the same key twice in one dict
-  kLeadingZero,    // "i03e" or the string length "03:abc"
-  kNegativeZero,   // "i-0e"
+  kUnsortedKeys,  // dict keys not in ascending raw-byte order
+  kDuplicateKey,  // the same key twice in one dict
+  kLeadingZero,   // "i03e" or the string length "03:abc"
+  kNegativeZero,  // "i-0e"
 };
 
 std::error_code make_error_code(Errc e);

@@ -23,8 +23,8 @@ struct Error {
 
   Error() = default;
   template <class E>
-    requires std::is_error_code_enum_v<E>
-  Error(E e, std::uint64_t at = kNoOffset) : code(make_error_code(e)), offset(at) {}
+  requires std::is_error_code_enum_v<E> Error(E e, std::uint64_t at = kNoOffset)
+      : code(make_error_code(e)), offset(at) {}
   Error(std::error_code c, std::uint64_t at = kNoOffset) : code(c), offset(at) {}
 
   bool has_offset() const { return offset != kNoOffset; }
@@ -39,8 +39,7 @@ class [[nodiscard]] Result {
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
   Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}
   template <class E>
-    requires std::is_error_code_enum_v<E>
-  Result(E e) : v_(std::in_place_index<1>, Error(e)) {}
+  requires std::is_error_code_enum_v<E> Result(E e) : v_(std::in_place_index<1>, Error(e)) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

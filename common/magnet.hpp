@@ -51,14 +51,15 @@ inline constexpr std::size_t kMaxParams = 1000;
 //  - unknown keys are not empty and are not dn, xl, tr, ws, x.pe, so (with or
 //    without an index suffix); an unknown xt never starts with urn:btih:/urn:btmh:.
 struct Magnet {
-  InfoHashes hashes;
-  std::string display_name;  // dn: arbitrary bytes; empty when absent
-  std::vector<std::string> trackers;
-  std::vector<std::string> web_seeds;  // ws (BEP 19)
-  std::optional<std::uint64_t> exact_length;
-  std::vector<std::string> peers;          // x.pe: "host:port", IPv6 as "[addr]:port"
-  std::optional<std::string> select_only;  // so (BEP 53), e.g. "0,2,4-6"
-  std::vector<std::pair<std::string, std::string>> unknown;  // in order, decoded
+  // Every member has an initializer, so designated initializers may skip any.
+  InfoHashes hashes{};
+  std::string display_name{};  // dn: arbitrary bytes; empty when absent
+  std::vector<std::string> trackers{};
+  std::vector<std::string> web_seeds{};  // ws (BEP 19)
+  std::optional<std::uint64_t> exact_length{};
+  std::vector<std::string> peers{};          // x.pe: "host:port", IPv6 as "[addr]:port"
+  std::optional<std::string> select_only{};  // so (BEP 53), e.g. "0,2,4-6"
+  std::vector<std::pair<std::string, std::string>> unknown{};  // in order, decoded
 
   friend bool operator==(const Magnet&, const Magnet&) = default;
 };

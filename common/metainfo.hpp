@@ -127,7 +127,9 @@ struct InfoDict {
 };
 
 // Parses and validates an info dict. Errors are metainfo::Errc, or
-// bencode::Errc when the bytes are not bencode; offsets are into `raw`.
+// bencode::Errc when the bytes are not bencode; offsets are into `raw`: the
+// first byte of the bad value, of the dict missing a key, or, for a bad BEP 52
+// file tree key, of the key's bytes (after its "12:" length prefix).
 Result<InfoDict> parse_info_dict(std::string_view raw, const InfoDictLimits& limits = {});
 
 }  // namespace magnetar::metainfo

@@ -1,6 +1,7 @@
 #include "crawler/wire/ut_metadata.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/bencode_decoder.hpp"
 #include "common/bencode_encoder.hpp"
@@ -44,7 +45,7 @@ Result<UtMetadataMessage> decode_ut_metadata(std::string_view payload) {
   const auto piece = root.find_int("piece");
   if (!type) return Error(WireErrc::kMalformedUtMetadata, 0);
   if (!piece || *piece < 0) return Error(WireErrc::kMalformedUtMetadata, 0);
-  if (static_cast<std::uint64_t>(*piece) >= kMaxMetadataPieces) {
+  if (static_cast<std::uint64_t>(*piece) > std::numeric_limits<std::uint32_t>::max()) {
     return Error(WireErrc::kPieceOutOfRange, root.find("piece")->offset());
   }
   UtMetadataMessage msg;

@@ -29,7 +29,7 @@ enum class UtMetadataType : std::int64_t { kRequest = 0, kData = 1, kReject = 2 
 
 struct UtMetadataMessage {
   UtMetadataType type = UtMetadataType::kRequest;
-  std::uint32_t piece = 0;                 // < kMaxMetadataPieces
+  std::uint32_t piece = 0;                 // range-checked by its user
   std::optional<std::int64_t> total_size;  // data messages: 1..kMaxMetadataSize
   std::string_view data;  // data messages: the piece bytes, a view into the payload
 };
@@ -40,10 +40,11 @@ std::size_t metadata_piece_count(std::size_t size);
 std::size_t metadata_piece_length(std::size_t size, std::size_t piece);
 
 // Decodes a ut_metadata payload. Errors: kMalformedUtMetadata (no dict,
-// msg_type or piece missing, data without total_size), kPieceOutOfRange (piece >=
-// kMaxMetadataPieces), kInvalidMetadataSize / kMetadataTooLarge (total_size). A msg_type other than
-// 0..2 decodes (type holds the value) and is for the caller to ignore. Whether the piece fits the
-// metadata at hand is the assembler's to check.
+// msg_type or piece missing, data without total_size), kPieceOutOfRange
+// (piece beyond 32 bits), kInvalidMetadataSize / kMetadataTooLarge
+// (total_size). A msg_type other than 0..2 decodes (type holds the value) and
+// is for the caller to ignore (BEP 9). Whether the piece fits the metadata at
+// hand is for its user to check (the assembler, the server).
 Result<UtMetadataMessage> decode_ut_metadata(std::string_view payload);
 
 // Payloads (wrap them with append_extended and the peer's ut_metadata id).

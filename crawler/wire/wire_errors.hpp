@@ -20,7 +20,7 @@ enum class WireErrc {
   kMetadataTooLarge,             // metadata_size above kMaxMetadataSize (BEP 9)
   // BEP 9 ut_metadata
   kMalformedUtMetadata,  // not a bencoded dict, msg_type/piece/total_size missing or mistyped
-  kPieceOutOfRange,      // a piece index past the last piece of the metadata
+  kPieceOutOfRange,      // a piece index past the last piece (or beyond 32 bits)
   kWrongPieceSize,       // a data piece that is not 16 KiB (or the remainder, for the last)
   kDuplicatePiece,       // a data piece received twice
   kTotalSizeMismatch,    // total_size differs from the advertised metadata_size

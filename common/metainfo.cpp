@@ -353,8 +353,11 @@ Result<InfoDict> InfoParser::run() {
     out_.files = std::move(v1_files_);
   } else {
     out_.version = Version::kV2;
-    const bool single =
-        v2_files_.size() == 1 && file_tree->size() == 1 && v2_files_.front().path.size() == 1;
+    // One file at the top of the tree named like the torrent: a single-file
+    // torrent. Otherwise the tree is the content of the directory `name`.
+    const bool single = v2_files_.size() == 1 && file_tree->size() == 1 &&
+                        v2_files_.front().path.size() == 1 &&
+                        v2_files_.front().path.front() == out_.name;
     out_.multi_file = !single;
     out_.files = std::move(v2_files_);
   }

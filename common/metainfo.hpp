@@ -21,10 +21,13 @@
 //    pad files must be the v2 file tree in order: same paths (raw bytes), same
 //    lengths, and every non-empty file at the same offset (v2 starts each file
 //    on a piece boundary; v1 reaches it with pad files).
-//  - Single file or not follows libtorrent: v1 with "length" is single-file
-//    (its one file's path is {name}); v2-only is single-file when the tree holds
-//    exactly one entry and it is a file (its path is {that key}). Otherwise
-//    paths are relative to the directory "name".
+//  - Single file or not: v1 with "length" is single-file (its one file's path
+//    is {name}); v2-only is single-file when the tree holds exactly one entry,
+//    a file whose key equals "name". Otherwise paths are relative to the
+//    directory "name". libtorrent differs on a v2-only directory holding one
+//    file ({"name": "dir", "file tree": {"f": file}}, which its own
+//    create_torrent writes): it loads that as the single file "f" named "f";
+//    we keep the name "dir" with the file dir/f, as the creator meant.
 //  - A symlink (BEP 47 attr 'l') has length 0 whatever "length" says, as in
 //    libtorrent; a v1 entry whose path has a component starting with
 //    "_____padding_file_" (BitComet) is a pad file.

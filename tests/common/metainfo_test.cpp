@@ -192,6 +192,18 @@ TEST(ParseInfoDict, V2SingleFileTreeIsSingleFile) {
   EXPECT_EQ(info->files[0].path, std::vector<std::string>{"a"});
 }
 
+TEST(ParseInfoDict, V2OneFileNamedUnlikeTheTorrentIsADirectory) {
+  const std::string raw = bencode::encode(Dict{{"name", "dir"},
+                                               {"piece length", Value(kPiece)},
+                                               {"meta version", 2},
+                                               {"file tree", Dict{{"f", v2_leaf(5)}}}});
+  auto info = parse_info_dict(raw);
+  ASSERT_TRUE(info.ok()) << info.error().message();
+  EXPECT_TRUE(info->multi_file);
+  EXPECT_EQ(info->name, "dir");
+  EXPECT_EQ(info->files[0].path, std::vector<std::string>{"f"});
+}
+
 TEST(ParseInfoDict, V2EmptyFileNeedsNoPiecesRootAndEmptyDirectoryIsSkipped) {
   Dict d = v2_dict();
   std::get<Dict>(d["file tree"].v)["empty"] = v2_leaf(0, "");

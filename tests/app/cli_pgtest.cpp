@@ -1,0 +1,33 @@
+// `magnetar migrate` against a real PostgreSQL.
+#include <gtest/gtest.h>
+
+#include "tests/support/run_command.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace magnetar {
+namespace {
+
+using testing::run_command;
+
+TEST(CliMigrate, AppliesOnceThenReportsNothingToDo) {
+  testing::TestDatabase db;
+  auto first = run_command({MAGNETAR_BINARY, "migrate", "--db-dsn", db.dsn()});
+  EXPECT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_NE(first.out.find("applying 1_schema_version"), std::string::npos) << first.out;
+  auto second = run_command({MAGNETAR_BINARY, "migrate", "--db-dsn", db.dsn()});
+  EXPECT_EQ(second.exit_code, 0) << second.out;
+  EXPECT_EQ(second.out.find("applying"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("(0 applied)"), std::string::npos) << second.out;
+}
+
+TEST(CliMigrate, UnreachableServerIsAClearError) {
+  testing::TempDir dir;
+  auto r = run_command({MAGNETAR_BINARY, "migrate", "--db-dsn",
+                        "host=" + dir.path().string() + " port=1 connect_timeout=5"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("cannot connect to PostgreSQL"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace magnetar

@@ -1,0 +1,50 @@
+#include "tests/testnet/rng.hpp"
+
+#include <cassert>
+
+namespace magnetar::testnet {
+
+namespace {
+
+// SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective mix of 64 bits.
+std::uint64_t mix(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+constexpr std::uint64_t kGoldenGamma = 0x9e3779b97f4a7c15ULL;
+
+}  // namespace
+
+std::uint64_t Rng::derive(std::uint64_t seed, std::uint64_t stream) {
+  return mix(mix(seed) ^ mix(stream * kGoldenGamma + 1));
+}
+
+std::uint64_t Rng::next() {
+  state_ += kGoldenGamma;
+  return mix(state_);
+}
+
+std::uint64_t Rng::between(std::uint64_t lo, std::uint64_t hi) {
+  assert(lo <= hi);
+  const std::uint64_t span = hi - lo + 1;
+  if (span == 0) return next();  // the full 64-bit range
+  // The modulo bias is below 2^-40 for the small ranges used here.
+  return lo + next() % span;
+}
+
+double Rng::unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+std::string Rng::bytes(std::size_t n) {
+  std::string out;
+  out.reserve(n + 8);
+  while (out.size() < n) {
+    std::uint64_t v = next();
+    for (int i = 0; i < 8 && out.size() < n; ++i, v >>= 8)
+      out.push_back(static_cast<char>(v & 0xff));
+  }
+  return out;
+}
+
+}  // namespace magnetar::testnet

@@ -38,6 +38,7 @@ class InfoParser {
   std::optional<Error> walk_tree(Node dir, std::vector<std::string>& prefix);
   std::optional<Error> parse_v2_leaf(Node leaf, std::uint64_t at, FileEntry& out) const;
   std::optional<Error> add_file(std::vector<FileEntry>& list, FileEntry file, std::uint64_t at);
+  std::optional<Error> charge_path(std::size_t components, std::size_t bytes, std::uint64_t at);
   std::optional<Error> check_hybrid(std::uint64_t at);
 
   std::string_view raw_;
@@ -45,7 +46,10 @@ class InfoParser {
   InfoDict out_;
   std::vector<FileEntry> v1_files_;
   std::vector<FileEntry> v2_files_;
-  std::size_t file_total_ = 0;  // files seen in either list, against max_files
+  std::size_t file_total_ = 0;       // files seen in either list, against max_files
+  std::size_t path_components_ = 0;  // path components of all files, against the limits
+  std::size_t path_bytes_ = 0;
+  std::size_t prefix_bytes_ = 0;  // bytes of the file tree directory being walked
 };
 
 std::uint8_t parse_attr(Node dict) {
@@ -106,6 +110,17 @@ std::optional<std::vector<std::string>> InfoParser::parse_path_utf8(
   return path;
 }
 
+std::optional<Error> InfoParser::charge_path(std::size_t components, std::size_t bytes,
+                                             std::uint64_t at) {
+  path_components_ += components;
+  path_bytes_ += bytes;
+  if (path_components_ > limits_.max_total_path_components ||
+      path_bytes_ > limits_.max_total_path_bytes) {
+    return Error(Errc::kPathsTooLarge, at);
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> InfoParser::add_file(std::vector<FileEntry>& list, FileEntry file,
                                           std::uint64_t at) {
   if (++file_total_ > limits_.max_files) return Error(Errc::kTooManyFiles, at);
@@ -162,6 +177,9 @@ std::optional<Error> InfoParser::parse_v1_files(Node files_list) {
   for (Node entry : files_list.items()) {
     FileEntry file;
     if (auto e = parse_v1_file(entry, file)) return e;
+    std::size_t bytes = 0;
+    for (const auto& c : file.path) bytes += c.size();
+    if (auto e = charge_path(file.path.size(), bytes, entry.offset())) return e;
     if (auto e = add_file(v1_files_, std::move(file), entry.offset())) return e;
   }
   return std::nullopt;
@@ -210,10 +228,13 @@ std::optional<Error> InfoParser::walk_tree(Node dir, std::vector<std::string>& p
     if (auto e = check_component(key, key_at)) return e;
     if (prefix.size() + 1 > limits_.max_path_depth) return Error(Errc::kPathTooDeep, key_at);
     prefix.emplace_back(key);
+    prefix_bytes_ += key.size();
     if (const auto leaf = value.find("")) {
       // A file node holds nothing but "": anything else makes it both a file
       // and a directory.
       if (value.size() != 1) return Error(Errc::kInvalidFileTree, value.offset());
+      // Charged before the copy: this is where a deep tree expands.
+      if (auto e = charge_path(prefix.size(), prefix_bytes_, key_at)) return e;
       FileEntry file;
       file.path = prefix;
       if (auto e = parse_v2_leaf(*leaf, leaf->offset(), file)) return e;
@@ -221,6 +242,7 @@ std::optional<Error> InfoParser::walk_tree(Node dir, std::vector<std::string>& p
     } else if (auto e = walk_tree(value, prefix)) {
       return e;  // an empty directory adds nothing, as in libtorrent
     }
+    prefix_bytes_ -= key.size();
     prefix.pop_back();
   }
   return std::nullopt;

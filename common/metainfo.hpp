@@ -60,6 +60,14 @@ inline constexpr std::size_t kMaxPathDepth = 64;
 // NAME_MAX is 255 bytes on Linux, but real torrents carry longer names (they
 // get truncated on disk by clients); 1 KiB keeps those and stops abuse.
 inline constexpr std::size_t kMaxPathComponent = 1024;
+// A BEP 52 file tree names each directory once, but every file below it gets
+// the full path: a hostile tree (a long chain of 1000-byte directory names
+// with thousands of files at the bottom) would expand a few hundred KiB into
+// gigabytes. These cap the expanded paths of all files together. A 10 MiB v1
+// dict holds at most about 3.5M components ("1:a"), real v2 trees expand
+// their paths a few times over.
+inline constexpr std::size_t kMaxTotalPathComponents = 2'000'000;
+inline constexpr std::size_t kMaxTotalPathBytes = 32u << 20;
 // BEP 52: "piece length ... must be a power of two and at least 16KiB".
 inline constexpr std::int64_t kMinV2PieceLength = 16 * 1024;
 
@@ -68,6 +76,8 @@ struct InfoDictLimits {
   std::size_t max_files = kMaxFiles;
   std::size_t max_path_depth = kMaxPathDepth;
   std::size_t max_path_component = kMaxPathComponent;
+  std::size_t max_total_path_components = kMaxTotalPathComponents;
+  std::size_t max_total_path_bytes = kMaxTotalPathBytes;
 };
 
 enum class Version : std::uint8_t { kV1 = 1, kV2 = 2, kHybrid = 3 };

@@ -55,6 +55,8 @@ std::string describe(int ev) {
       return "path too deep";
     case Errc::kTooManyFiles:
       return "too many files";
+    case Errc::kPathsTooLarge:
+      return "file paths too large in total";
     case Errc::kNoFiles:
       return "no files";
     case Errc::kInvalidFileTree:

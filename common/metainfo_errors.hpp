@@ -32,6 +32,7 @@ enum class Errc {
   kPathComponentTooLong,    // longer than InfoDictLimits::max_path_component
   kPathTooDeep,             // more components than InfoDictLimits::max_path_depth
   kTooManyFiles,            // more files than InfoDictLimits::max_files
+  kPathsTooLarge,           // all files' paths together over the InfoDictLimits totals
   kNoFiles,                 // no file at all (pad files do not count)
   kInvalidFileTree,         // BEP 52 "file tree" of the wrong shape
   kInvalidPiecesRoot,       // BEP 52 "pieces root" missing, not 32 bytes, or all zero

@@ -444,6 +444,33 @@ TEST(ParseInfoDict, EnforcesPathDepthAndComponentLength) {
   EXPECT_EQ(info.error().offset, raw.find("5:12768"));
 }
 
+TEST(ParseInfoDict, DeepFileTreeCannotExpandIntoGigabytesOfPaths) {
+  // 60 nested 1000-byte directory names and 2000 empty files at the bottom:
+  // about 150 KB of input, 120 MB of paths if every file got its own copy.
+  const std::string dir_name = std::string(1000, 'd');
+  std::string tree;
+  for (int i = 0; i < 60; ++i) tree += "1000:" + dir_name + "d";
+  for (int i = 0; i < 2000; ++i) {
+    const std::string key = "f" + std::to_string(10000 + i);
+    tree += std::to_string(key.size()) + ":" + key + "d0:d6:lengthi0eee";
+  }
+  for (int i = 0; i < 60; ++i) tree += "e";
+  const std::string raw =
+      "d9:file treed" + tree + "e12:meta versioni2e4:name1:a12:piece lengthi16384ee";
+  auto info = parse_info_dict(raw);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().code, make_error_code(Errc::kPathsTooLarge));
+}
+
+TEST(ParseInfoDict, EnforcesTotalPathComponents) {
+  const std::string raw = bencode::encode(multi_v1_dict());  // 1 + 2 + 2 components
+  InfoDictLimits limits;
+  limits.max_total_path_components = 4;
+  EXPECT_EQ(parse_info_dict(raw, limits).error().code, make_error_code(Errc::kPathsTooLarge));
+  limits.max_total_path_components = 5;
+  EXPECT_TRUE(parse_info_dict(raw, limits).ok());
+}
+
 TEST(ParseInfoDict, HybridWithMisplacedFileIsRejected) {
   // Without the pad file, sub/b starts at 20000 in v1 but 32768 in v2.
   Dict d = hybrid_dict();

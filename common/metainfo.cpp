@@ -46,6 +46,8 @@ class InfoParser {
   InfoDict out_;
   std::vector<FileEntry> v1_files_;
   std::vector<FileEntry> v2_files_;
+  std::int64_t v1_size_ = 0;         // v1 byte stream, pad files included
+  std::int64_t v2_size_ = 0;         // v2 byte stream, every file padded to a piece
   std::size_t file_total_ = 0;       // files seen in either list, against max_files
   std::size_t path_components_ = 0;  // path components of all files, against the limits
   std::size_t path_bytes_ = 0;
@@ -259,6 +261,13 @@ std::optional<Error> InfoParser::check_hybrid(std::uint64_t at) {
     f.pieces_root = g.pieces_root;
   }
   if (j != v2_files_.size()) return Error(Errc::kHybridMismatch, at);
+  // The v1 stream ends where the last file's data ends, or padded to a piece
+  // boundary ("tail padding", which older libtorrent versions left out).
+  std::int64_t data_end = 0;
+  for (const auto& g : v2_files_) {
+    if (g.length > 0) data_end = g.offset + g.length;
+  }
+  if (v1_size_ != data_end && v1_size_ != v2_size_) return Error(Errc::kHybridMismatch, at);
   return std::nullopt;
 }
 
@@ -335,6 +344,7 @@ Result<InfoDict> InfoParser::run() {
         return Error(Errc::kTotalSizeOverflow, files ? files->offset() : info.offset());
       offset += f.length;
     }
+    v1_size_ = offset;
     const std::int64_t expected = ceil_div(offset, out_.piece_length);
     const auto count = static_cast<std::int64_t>(pieces->string().size() / kV1HashSize);
     if (count != expected) return Error(Errc::kPieceCountMismatch, pieces->offset());
@@ -361,6 +371,7 @@ Result<InfoDict> InfoParser::run() {
       offset += n * out_.piece_length;
       pieces_v2 += n;
     }
+    v2_size_ = offset;
     if (!has_v1) out_.piece_count = pieces_v2;
   }
 

@@ -20,7 +20,8 @@
 //  - Hybrid consistency (as libtorrent checks it): the v1 file list without its
 //    pad files must be the v2 file tree in order: same paths (raw bytes), same
 //    lengths, and every non-empty file at the same offset (v2 starts each file
-//    on a piece boundary; v1 reaches it with pad files).
+//    on a piece boundary; v1 reaches it with pad files); the v1 byte stream
+//    ends with the last file's data or at the next piece boundary.
 //  - Single file or not: v1 with "length" is single-file (its one file's path
 //    is {name}); v2-only is single-file when the tree holds exactly one entry,
 //    a file whose key equals "name". Otherwise paths are relative to the
@@ -32,6 +33,11 @@
 //    libtorrent; a v1 entry whose path has a component starting with
 //    "_____padding_file_" (BitComet) is a pad file.
 //  - Pad files may omit "path" (libtorrent tolerates it); any other file may not.
+//  - Non-canonical bencode is accepted in v2 dicts too (libtorrent refuses
+//    it there); `canonical` tells. Where libtorrent accepts a dict we refuse,
+//    it is traversal (sanitized there), or a damaged hybrid: "pieces" without a
+//    v1 file list or the reverse (libtorrent loads the v2 half), or a v1 file
+//    list with a broken entry.
 //  - Unknown keys are ignored and not kept; `raw` holds them for whoever serves
 //    the dict.
 #pragma once

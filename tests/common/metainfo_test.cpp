@@ -482,6 +482,17 @@ TEST(ParseInfoDict, HybridWithMisplacedFileIsRejected) {
   EXPECT_EQ(info.error().code, make_error_code(Errc::kHybridMismatch));
 }
 
+TEST(ParseInfoDict, HybridAcceptsTailPaddingToAPieceButNotElsewhere) {
+  Dict d = hybrid_dict();
+  auto& list = std::get<List>(d["files"].v);
+  list.push_back(file(kPiece - 5, List{".pad", "16379"}, "p"));
+  EXPECT_TRUE(parse_info_dict(bencode::encode(d)).ok());
+  list.back() = file(kPiece - 6, List{".pad", "16378"}, "p");
+  auto info = parse_info_dict(bencode::encode(d));
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().code, make_error_code(Errc::kHybridMismatch));
+}
+
 TEST(ParseInfoDict, HybridWithExtraV2FileIsRejected) {
   Dict d = hybrid_dict();
   std::get<Dict>(d["file tree"].v)["z"] = v2_leaf(0, "");

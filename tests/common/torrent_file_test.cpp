@@ -5,16 +5,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <iterator>
 #include <libtorrent/bencode.hpp>
 #include <libtorrent/create_torrent.hpp>
 #include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/torrent_info.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "common/bencode_value.hpp"
 #include "common/magnet.hpp"
+#include "common/metainfo.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace magnetar::metainfo {
@@ -259,6 +262,79 @@ TEST(TorrentFile, MadeTorrentLoadsInLibtorrentWithSameHashAndTrackers) {
       EXPECT_EQ(again->trackers, (std::vector<std::string>{trackers[0], trackers[1]}));
     }
   }
+}
+
+// Differential: mutate real info dicts; whenever both libtorrent and we accept
+// one, both must see the same torrent. (Acceptance itself differs by design:
+// we reject path traversal that libtorrent sanitizes, see metainfo.hpp.)
+TEST(TorrentFile, MutatedInfoDictsAcceptedByBothAgreeWithLibtorrent) {
+  std::vector<std::string> seeds;
+  for (const Layout& layout : layouts()) {
+    for (Kind kind : {Kind::kV1, Kind::kV2, Kind::kHybrid}) {
+      TempDir dir;
+      auto parsed = parse_torrent_file(
+          make_lt_torrent(dir, layout.top, layout.files, kind, layout.piece_size));
+      ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+      seeds.push_back(parsed->info.raw);
+    }
+  }
+  std::mt19937 rng(4242);  // fixed: a failure must reproduce
+  int both = 0;
+  int only_ours = 0;
+  int only_theirs = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string raw = seeds[i % seeds.size()];
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < edits && !raw.empty(); ++k) {
+      const std::size_t at = rng() % raw.size();
+      switch (rng() % 3) {
+        case 0:
+          raw[at] = static_cast<char>(rng());
+          break;
+        case 1:
+          raw[at] = "0123456789delie:-"[rng() % 17];
+          break;
+        case 2:
+          raw.erase(at, 1 + rng() % 4);
+          break;
+      }
+    }
+    auto ours = parse_info_dict(raw);
+    const std::string file = "d4:info" + raw + "e";
+    lt::error_code ec;
+    const lt::torrent_info ti(
+        lt::span<const char>(file.data(), static_cast<std::ptrdiff_t>(file.size())), ec,
+        lt::from_span);
+    if (ours.ok() && ec) {
+      // The one known case: libtorrent refuses non-canonical bencode in a v2
+      // dict; we accept it (and hash it as received).
+      EXPECT_FALSE(ours->canonical) << ec.message() << " " << ::testing::PrintToString(raw);
+      EXPECT_TRUE(ours->hashes.v2);
+    }
+    if (!ours.ok() || ec) {
+      only_ours += ours.ok() ? 1 : 0;
+      only_theirs += ec ? 0 : 1;
+      continue;
+    }
+    ++both;
+    SCOPED_TRACE(::testing::PrintToString(raw));
+    expect_same_hashes(ours->hashes, ti.info_hashes());
+    const lt::file_storage& fs = ti.files();
+    std::int64_t total = 0;
+    std::size_t count = 0;
+    for (const lt::file_index_t f : fs.file_range()) {
+      if (fs.pad_file_at(f)) continue;
+      total += fs.file_size(f);
+      ++count;
+    }
+    EXPECT_EQ(ours->total_size, total);
+    EXPECT_EQ(ours->file_count, count);
+    EXPECT_EQ(ours->piece_length, ti.piece_length());
+    EXPECT_EQ(ours->piece_count, ti.num_pieces());
+  }
+  std::printf("mutated info dicts: %d accepted by both, %d only by us, %d only by libtorrent\n",
+              both, only_ours, only_theirs);
+  EXPECT_GT(both, 0);
 }
 
 TEST(TorrentFile, MadeTorrentIsCanonicalBencode) {

@@ -1,0 +1,88 @@
+// The torrent classifier: a pure function of (name, file list) under a set of
+// Rules, compiled once into hash tables and shape buckets. classify() is const
+// and keeps no state between calls, so one Classifier serves any number of
+// threads. Names are arbitrary bytes: nothing here throws on them or reads past
+// the bounds below.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "indexer/classify/classification.hpp"
+#include "indexer/classify/rules.hpp"
+
+namespace magnetar::indexer::classify {
+
+// One file of the torrent: its path ("dir/sub/file.mkv", BEP 3 components joined
+// by '/') and length.
+struct FileEntry {
+  std::string_view path;
+  std::uint64_t size = 0;
+};
+
+struct TorrentInput {
+  std::string_view name;
+  std::span<const FileEntry> files;  // empty: a single-file torrent named `name`
+};
+
+// Release names are under 300 bytes; the rest of a longer one is ignored.
+inline constexpr std::size_t kMaxNameBytes = 512;
+// Extension shares are computed over at most this many files (the first ones).
+// Torrents with more files are rare and dominated by one kind anyway.
+inline constexpr std::size_t kMaxFilesScanned = 4096;
+// The largest files whose names are parsed too (episode markers, resolution).
+inline constexpr std::size_t kMaxFilesParsed = 8;
+
+class Classifier {
+ public:
+  explicit Classifier(const Rules& rules);
+
+  Classification classify(std::string_view name, std::span<const FileEntry> files = {}) const;
+  // Classifies inputs[i] into out[i]; out must be as long as inputs.
+  void classify_batch(std::span<const TorrentInput> inputs, std::span<Classification> out) const;
+  std::vector<Classification> classify_batch(std::span<const TorrentInput> inputs) const;
+
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+  struct CompiledTerm {
+    Field field = Field::kNone;
+    std::string value;
+    TypeWeights weights;
+    Boundary boundary = Boundary::kNone;
+    float title_weight = 1.0f;
+    std::uint8_t tokens = 1;
+  };
+
+  struct Hit;   // a term or shape match in a name
+  struct Scan;  // the hits of one name
+
+ private:
+  void scan(std::string_view lowered, std::uint32_t start, std::uint32_t end, bool leading_group,
+            Scan& out) const;
+  bool valid_capture(const ShapeRule& rule, const ShapeMatch& m) const;
+  int extension_group(std::string_view path) const;
+
+  Settings settings_;
+  std::array<bool, kFieldCount> from_title_{};
+  std::vector<CompiledTerm> terms_;
+  StringMap<std::uint32_t> term_index_;         // normalized phrase -> terms_ index
+  StringMap<std::uint8_t> first_token_tokens_;  // first token -> longest phrase starting with it
+  std::vector<ShapeRule> shapes_;
+  std::array<std::vector<std::uint16_t>, 256> shapes_by_byte_;
+  StringMap<std::uint16_t> extension_index_;  // extension -> group
+  std::vector<TypeWeights> group_weights_;
+  std::vector<bool> group_is_video_;
+  std::vector<ContentType> priority_;
+};
+
+}  // namespace magnetar::indexer::classify

@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/magnet.hpp"
 #include "common/metainfo.hpp"
 #include "common/sha.hpp"
+#include "common/torrent_file.hpp"
 
 namespace {
 
@@ -63,11 +65,31 @@ void check_invariants(const InfoDict& info, std::string_view raw) {
   }
 }
 
+// A .torrent written around an accepted dict loads back with the same dict,
+// and its magnet parses back to the same hashes.
+void check_round_trips(const InfoDict& info) {
+  const std::string made =
+      magnetar::metainfo::make_torrent_file(info.raw, {"http://t.example/a"}, {"http://w/"});
+  auto torrent = magnetar::metainfo::parse_torrent_file(made);
+  check(torrent.ok(), "made .torrent parses");
+  check(torrent->info.raw == info.raw, "info dict spliced byte for byte");
+  check(torrent->info.hashes == info.hashes, "same hashes from the .torrent");
+  check(torrent->trackers.size() == 1 && torrent->web_seeds.size() == 1, "trackers kept");
+  auto magnet = magnetar::magnet::parse_magnet(magnetar::metainfo::magnet_from_torrent(*torrent));
+  check(magnet.ok(), "magnet parses");
+  check(magnet->hashes == info.hashes, "magnet hashes");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
   auto info = magnetar::metainfo::parse_info_dict(raw);
-  if (info.ok()) check_invariants(*info, raw);
+  if (info.ok()) {
+    check_invariants(*info, raw);
+    check_round_trips(*info);
+  }
+  // The same bytes as a whole .torrent: must not crash either.
+  (void)magnetar::metainfo::parse_torrent_file(raw);
   return 0;
 }

@@ -1,0 +1,40 @@
+// The hub's internal gRPC service (rpc/proto/magnetar/v1/hub.proto), called by
+// crawler nodes with the cluster token: Triage answers which infohashes the
+// index still wants; Ingest takes verified info dicts and acks each sequence
+// number once its outcome is durable in PostgreSQL.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "indexer/ingest/ingest_pipeline.hpp"
+#include "magnetar/v1/hub.grpc.pb.h"
+
+namespace magnetar::rpc {
+
+// Infohashes per Triage call: a crawler batches its candidates; 10,000 ids
+// are 200 kB, well inside the message limit, and one indexed query.
+inline constexpr std::size_t kMaxTriageBatch = 10'000;
+// Both ends of the internal channel raise gRPC's 4 MiB default above the
+// 10 MiB metadata cap of the peer wire (BEP 9), with room for the envelope.
+inline constexpr int kMaxHubMessageBytes = 12 << 20;
+
+class HubService final : public v1::Hub::CallbackService {
+ public:
+  // cluster_token must not be empty (checked by the caller at start).
+  HubService(indexer::ingest::IngestPipeline& pipeline, std::string cluster_token)
+      : pipeline_(pipeline), token_(std::move(cluster_token)) {}
+
+  grpc::ServerUnaryReactor* Triage(grpc::CallbackServerContext* context,
+                                   const v1::TriageRequest* request,
+                                   v1::TriageResponse* response) override;
+
+  grpc::ServerBidiReactor<v1::IngestRequest, v1::IngestResponse>* Ingest(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  indexer::ingest::IngestPipeline& pipeline_;
+  const std::string token_;
+};
+
+}  // namespace magnetar::rpc

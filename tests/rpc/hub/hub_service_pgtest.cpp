@@ -1,0 +1,210 @@
+// The hub's internal service on an in-process gRPC server over a real
+// PostgreSQL, with the real store, classifier and banned filter.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+#include <set>
+
+#include "common/bencode_encoder.hpp"
+#include "common/sha.hpp"
+#include "indexer/classify/banned_filter.hpp"
+#include "indexer/classify/classifier.hpp"
+#include "indexer/store/pg_torrent_store.hpp"
+#include "rpc/hub/bearer_token.hpp"
+#include "rpc/hub/hub_service.hpp"
+#include "schema/migrator.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace magnetar::rpc {
+namespace {
+
+constexpr char kToken[] = "s3cret-cluster-token";
+
+// A v1 single-file info dict (BEP 3) with a name of our choosing.
+std::string info_dict(const std::string& name, std::int64_t length) {
+  constexpr std::int64_t kPiece = 16384;
+  const auto pieces = (length + kPiece - 1) / kPiece;
+  std::string out;
+  bencode::Encoder(out)
+      .dict()
+      .string("length")
+      .integer(length)
+      .string("name")
+      .string(name)
+      .string("piece length")
+      .integer(kPiece)
+      .string("pieces")
+      .string(std::string(static_cast<std::size_t>(pieces) * 20, 'h'))
+      .end();
+  return out;
+}
+
+std::string id_of(const std::string& info) {
+  const auto d = sha1(info);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+class HubServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    {
+      pqxx::connection c(db_.dsn());
+      schema::migrate(c);
+    }
+    store_ = std::make_unique<indexer::store::PgTorrentStore>(
+        indexer::store::PgTorrentStoreOptions{.dsn = db_.dsn()});
+    auto rules = indexer::classify::Rules::defaults();
+    ASSERT_TRUE(rules.ok());
+    classifier_ = std::make_unique<indexer::classify::Classifier>(*rules);
+    indexer::classify::BannedRules banned;
+    ASSERT_TRUE(
+        banned.add_toml("[[rules]]\nid = \"test-rule\"\nwords = [\"forbiddenword\"]\n", "test")
+            .ok());
+    banned_ = std::make_unique<indexer::classify::BannedFilter>(banned);
+    pipeline_ = std::make_unique<indexer::ingest::IngestPipeline>(*store_, *classifier_, *banned_);
+    service_ = std::make_unique<HubService>(*pipeline_, kToken);
+
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.SetMaxReceiveMessageSize(kMaxHubMessageBytes);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    grpc::ChannelArguments args;
+    args.SetMaxSendMessageSize(kMaxHubMessageBytes);
+    auto channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port_),
+                                             grpc::InsecureChannelCredentials(), args);
+    stub_ = v1::Hub::NewStub(channel);
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    store_.reset();
+  }
+
+  std::unique_ptr<grpc::ClientContext> context(const std::string& token = kToken) {
+    auto c = std::make_unique<grpc::ClientContext>();
+    if (!token.empty()) {
+      auto [k, v] = bearer_metadata(token);
+      c->AddMetadata(k, v);
+    }
+    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    return c;
+  }
+
+  std::vector<v1::Verdict> triage(const std::vector<std::string>& ids) {
+    v1::TriageRequest req;
+    for (const auto& id : ids) req.add_info_hashes(id);
+    v1::TriageResponse resp;
+    auto status = stub_->Triage(context().get(), req, &resp);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<v1::Verdict> out;
+    for (int v : resp.verdicts()) out.push_back(static_cast<v1::Verdict>(v));
+    return out;
+  }
+
+  testing::TestDatabase db_;
+  std::unique_ptr<indexer::store::PgTorrentStore> store_;
+  std::unique_ptr<indexer::classify::Classifier> classifier_;
+  std::unique_ptr<indexer::classify::BannedFilter> banned_;
+  std::unique_ptr<indexer::ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<HubService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::unique_ptr<v1::Hub::Stub> stub_;
+};
+
+TEST_F(HubServiceTest, IngestAcksEverySequenceAndTriageSeesTheOutcome) {
+  const std::vector<std::string> dicts = {
+      info_dict("The.Matrix.1999.1080p.BluRay.x264-GROUP.mkv", 8'000'000'000),
+      info_dict("Some.Show.S02E05.720p.WEB-DL.x264-GRP.mkv", 900'000'000),
+      info_dict("forbiddenword collection.zip", 1'000'000),  // banned: blocked, not stored
+      "d4:name3:abce",                                       // not an info dict: dropped
+  };
+  auto ctx = context();
+  auto stream = stub_->Ingest(ctx.get());
+  for (std::size_t i = 0; i < dicts.size(); ++i) {
+    v1::IngestRequest req;
+    req.set_sequence(100 + i);
+    req.set_info_dict(dicts[i]);
+    req.set_source(v1::SOURCE_DHT_SAMPLE);
+    ASSERT_TRUE(stream->Write(req));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  std::set<std::uint64_t> acked;
+  v1::IngestResponse resp;
+  while (stream->Read(&resp)) acked.insert(resp.committed().begin(), resp.committed().end());
+  const auto status = stream->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(acked, (std::set<std::uint64_t>{100, 101, 102, 103}));
+
+  // Acked means committed: another connection sees the rows.
+  EXPECT_EQ(triage({id_of(dicts[0]), id_of(dicts[1]), id_of(dicts[2]), std::string(20, 'z')}),
+            (std::vector<v1::Verdict>{v1::VERDICT_KNOWN, v1::VERDICT_KNOWN, v1::VERDICT_BLOCKED,
+                                      v1::VERDICT_NEW}));
+  EXPECT_EQ(pipeline_->counters().queued.load(), 2u);
+  EXPECT_EQ(pipeline_->counters().banned.load(), 1u);
+  EXPECT_EQ(pipeline_->counters().invalid.load(), 1u);
+}
+
+TEST_F(HubServiceTest, ABlockedInfohashIsNeverStoredThroughIngest) {
+  const auto dict = info_dict("Harmless.Name.2020.mkv", 5'000'000);
+  store_->block(*InfoHashV1::from_bytes(id_of(dict)), "user request");
+  auto ctx = context();
+  auto stream = stub_->Ingest(ctx.get());
+  v1::IngestRequest req;
+  req.set_sequence(1);
+  req.set_info_dict(dict);
+  ASSERT_TRUE(stream->Write(req));
+  stream->WritesDone();
+  v1::IngestResponse resp;
+  std::set<std::uint64_t> acked;
+  while (stream->Read(&resp)) acked.insert(resp.committed().begin(), resp.committed().end());
+  ASSERT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(acked, (std::set<std::uint64_t>{1}));
+  EXPECT_EQ(triage({id_of(dict)}), (std::vector<v1::Verdict>{v1::VERDICT_BLOCKED}));
+}
+
+TEST_F(HubServiceTest, AWrongOrMissingTokenIsRefused) {
+  v1::TriageRequest req;
+  req.add_info_hashes(std::string(20, 'a'));
+  v1::TriageResponse resp;
+  EXPECT_EQ(stub_->Triage(context("wrong-token").get(), req, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->Triage(context("").get(), req, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  auto ctx = context("wrong-token");
+  auto stream = stub_->Ingest(ctx.get());
+  v1::IngestRequest ingest;
+  ingest.set_sequence(1);
+  ingest.set_info_dict(info_dict("x.mkv", 100));
+  stream->Write(ingest);
+  stream->WritesDone();
+  v1::IngestResponse ignored;
+  while (stream->Read(&ignored)) {
+  }
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(triage({id_of(info_dict("x.mkv", 100))}), (std::vector<v1::Verdict>{v1::VERDICT_NEW}));
+}
+
+TEST_F(HubServiceTest, TriageRejectsMalformedIds) {
+  v1::TriageRequest req;
+  req.add_info_hashes(std::string(20, 'a'));
+  req.add_info_hashes("short");
+  v1::TriageResponse resp;
+  const auto status = stub_->Triage(context().get(), req, &resp);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "info_hashes[1] is not 20 bytes");
+}
+
+TEST(BearerToken, ComparesWholeTokens) {
+  EXPECT_TRUE(token_equals("abc", "abc"));
+  EXPECT_FALSE(token_equals("abc", "abd"));
+  EXPECT_FALSE(token_equals("abc", "abcd"));
+  EXPECT_FALSE(token_equals("abc", ""));
+}
+
+}  // namespace
+}  // namespace magnetar::rpc

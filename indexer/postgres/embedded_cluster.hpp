@@ -23,6 +23,17 @@
 // data_dir/postgres to it and, if needed, lets it traverse data_dir (o+x, no
 // listing); any other process runs them as itself. Programs are run with
 // argument vectors (never a shell) and a deadline.
+//
+// Crashes: a server left running by a killed magnetar process is stopped and
+// started again by the next start(); a stale postmaster.pid (the server was
+// killed, its pid possibly a zombie or reused by now) is removed, and the
+// leftover backends of a killed server are waited for (bounded). A cluster
+// started by this object and not stopped (the process was killed) keeps
+// running until that next start().
+//
+// Threads: start() and stop() are called from one thread; dsn() and running()
+// may be called from any thread once start() has returned (the socket
+// directory and port never change afterwards, also across restarts).
 #pragma once
 
 #include <chrono>
@@ -97,7 +108,8 @@ class EmbeddedCluster {
   void wait_until_ready(std::chrono::steady_clock::time_point deadline) const;
 
   // libpq connection string: host=<socket dir> port=<port> dbname=<database>
-  // user=postgres. Stable for the life of this object.
+  // user=postgres. Valid once start() has returned; then stable for the life
+  // of this object, across stop() and start().
   std::string dsn() const;
   // The same for another database of the cluster (e.g. "postgres").
   std::string dsn(const std::string& database) const;

@@ -220,6 +220,42 @@ void let_others_traverse(const std::filesystem::path& dir) {
                                std::filesystem::perm_options::add);
 }
 
+TEST(EmbeddedCluster, SecondProcessOnTheSameDataDirFailsClearly) {
+  TempDir dir;
+  EmbeddedCluster first(test_options(dir.path()));
+  first.start();
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(out[0]);
+    std::string message = "started";
+    try {
+      EmbeddedCluster second(test_options(dir.path()));
+      second.start();
+    } catch (const ClusterError& e) {
+      message = e.what();
+    }
+    [[maybe_unused]] auto n = ::write(out[1], message.data(), message.size());
+    ::_exit(0);
+  }
+  ::close(out[1]);
+  std::string message;
+  char buffer[1024];
+  ssize_t n;
+  while ((n = ::read(out[0], buffer, sizeof buffer)) > 0) message.append(buffer, n);
+  ::close(out[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_NE(message.find("already running for another magnetar process (pid " +
+                         std::to_string(::getpid()) + ")"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(first.running());
+  EXPECT_EQ(query_one(first.dsn(), "SELECT 1"), "1");
+}
+
 TEST(EmbeddedCluster, LongDataDirPathPutsTheSocketInAShortPrivateDirectory) {
   TempDir dir;
   let_others_traverse(dir.path());
@@ -345,6 +381,10 @@ TEST(EmbeddedCluster, ClusterDirectoryIsPrivateToTheServerAccount) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   if (::geteuid() == 0) {
     EXPECT_NE(st.st_uid, 0u);  // PostgreSQL never runs as root
+    // data_dir (0700 from mkdtemp) lets the server account pass, not list.
+    struct stat data_dir {};
+    ASSERT_EQ(::stat(dir.path().c_str(), &data_dir), 0);
+    EXPECT_EQ(data_dir.st_mode & 0777, 0701u);
     EXPECT_NE(query_one(cluster.dsn(), "SELECT 1"), "");
   } else {
     EXPECT_EQ(st.st_uid, ::geteuid());

@@ -354,6 +354,14 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
   scan(lowered, prefix.start, end, !prefix.group.empty(), scan_result);
   const std::vector<Token>& tokens = scan_result.tokens;
   const std::vector<Hit>& hits = scan_result.hits;
+  // A leading "[Tag]" is a release group, but may also be a hint ("[Brazzers]").
+  const CompiledTerm* prefix_term = nullptr;
+  if (!prefix.group.empty()) {
+    if (auto it = term_index_.find(std::string_view(normalize_phrase(prefix.group)));
+        it != term_index_.end()) {
+      prefix_term = &terms_[it->second];
+    }
+  }
 
   auto boundary_of = [&](const Hit& h) {
     return h.term ? terms_[h.rule].boundary : shapes_[h.rule].boundary;
@@ -399,6 +407,11 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
     const float factor = h.first < stop ? (h.term ? terms_[h.rule].title_weight : 1.0f) : 1.0f;
     const TypeWeights& w = h.term ? terms_[h.rule].weights : shapes_[h.rule].weights;
     for (std::size_t t = 0; t < kContentTypeCount; ++t) scores.values[t] += factor * w.values[t];
+  }
+
+  if (prefix_term) {
+    for (std::size_t t = 0; t < kContentTypeCount; ++t)
+      scores.values[t] += prefix_term->weights.values[t];
   }
 
   // Type evidence from the files: each extension group's share of the bytes.
@@ -461,7 +474,8 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
       auto file_end = static_cast<std::uint32_t>(file_lowered.size());
       const auto dot = file_lowered.rfind('.');
       if (dot != std::string::npos && dot > 0) file_end = static_cast<std::uint32_t>(dot);
-      scan(file_lowered, 0, file_end, false, file_scan);
+      // File names carry anime-style episodes without a group ("Title - 01.mkv").
+      scan(file_lowered, 0, file_end, true, file_scan);
       bool episode = false;
       for (const Hit& h : file_scan.hits) {
         if (h.term) {
@@ -615,6 +629,18 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
     }
     if (rule.field == Field::kFlag && !rule.value.empty()) append_unique(result.flags, rule.value);
   }
+  // Software and games: the year was left in the title ("Doom Eternal (2020)").
+  if (!result.year && (best == ContentType::kSoftware || best == ContentType::kGame)) {
+    for (const Hit& h : hits) {
+      if (h.first == 0 || !is_year_hit(h)) continue;
+      const ShapeRule& rule = shapes_[h.rule];
+      for (std::size_t c = 0; c < rule.roles.size() && c < h.match.capture_count; ++c) {
+        if (rule.roles[c] == Role::kYear)
+          result.year = static_cast<std::uint16_t>(h.match.captures[c].number);
+      }
+      break;
+    }
+  }
   if (result.type == ContentType::kVideoEpisode || result.type == ContentType::kVideoMovie) {
     if (result.resolution.empty()) result.resolution = from_files.resolution;
     if (result.source.empty()) result.source = from_files.source;
@@ -649,7 +675,9 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
                           lowered[begin - 2] == ')' || lowered[begin - 2] == ']');
       bool covered = false, strong_before = false;
       for (const Hit& h : hits) {
-        if (h.last >= first) covered = true;
+        // A hint word ("Topaz") may be a group name too; an attribute may not.
+        const bool hint = h.term && h.first == first && terms_[h.rule].field == Field::kNone;
+        if (h.last >= first && !hint) covered = true;
         if (h.last < first && boundary_of(h) == Boundary::kStrong) strong_before = true;
       }
       if (glued && !covered && strong_before && tail - begin <= kMaxGroupBytes) {

@@ -76,6 +76,15 @@ std::optional<Shape> Shape::compile(std::string_view pattern, std::string* why) 
     if (shape.elements_.size() > kMaxShapeElements) return fail("pattern too long");
   }
   if (shape.elements_.empty()) return fail("empty pattern");
+  // A separator run stops before a separator character the pattern spells next.
+  for (std::size_t k = 0; k + 1 < shape.elements_.size(); ++k) {
+    Element& e = shape.elements_[k];
+    const Element& next = shape.elements_[k + 1];
+    if ((e.kind == Kind::kSeparators || e.kind == Kind::kOptionalSeparators) &&
+        next.kind == Kind::kLiteral && is_separator(next.literal)) {
+      e.literal = next.literal;
+    }
+  }
   if (shape.captures_ > kMaxShapeCaptures) return fail("more than 4 captures");
   const auto edge = [](const Element& e) {
     return e.kind == Kind::kSeparators || e.kind == Kind::kOptionalSeparators ||
@@ -111,12 +120,20 @@ std::optional<ShapeMatch> Shape::match(std::string_view text, std::uint32_t begi
         ++i;
         break;
       case Kind::kSeparators:
-        if (i >= n || !is_separator(text[i])) return std::nullopt;
-        while (i < n && is_separator(text[i])) ++i;
+      case Kind::kOptionalSeparators: {
+        // Stops before a separator the pattern spells next ("<n4> - <n4>"), and
+        // refuses a spaced dash: " - " splits a name into parts ("Season - 23"
+        // is a title and an episode, not season 23).
+        const std::uint32_t from = i;
+        bool space = false, dash = false;
+        while (i < n && is_separator(text[i]) && text[i] != e.literal) {
+          (text[i] == '-' ? dash : space) = true;
+          ++i;
+        }
+        if (space && dash) return std::nullopt;
+        if (e.kind == Kind::kSeparators && i == from) return std::nullopt;
         break;
-      case Kind::kOptionalSeparators:
-        while (i < n && is_separator(text[i])) ++i;
-        break;
+      }
       case Kind::kDigits: {
         Capture& c = m.captures[m.capture_count++];
         c.begin = i;

@@ -8,6 +8,8 @@
 //   <n1-3>   1 to 3 digits                  <v>    a version: 1.2.3 (digits and dots)
 //   <x8>     exactly 8 hex digits           ' '    one or more of " ._-"
 //   '~'      zero or more of " ._-"         other  that character, case-insensitive
+// ' ' and '~' never match a spaced dash (" - ", which splits names into parts)
+// and stop before a separator the pattern spells next ("<n4> - <n4>").
 // A match must end where a run ends (not inside "S01E02x").
 #pragma once
 
@@ -59,7 +61,7 @@ class Shape {
   };
   struct Element {
     Kind kind;
-    char literal = 0;
+    char literal = 0;  // kLiteral: the byte; separators: the byte they stop at
     std::uint8_t min = 0;
     std::uint8_t max = 0;
   };

@@ -99,7 +99,7 @@ std::string clean_title(std::string_view raw) {
     changed = false;
     const char b = out.back();
     if (b == ' ' || b == '-' || b == ',' || b == ':' || b == ';' || b == '+' || b == '&' ||
-        b == '~' || ((b == '(' || b == '[' || b == '{')) ||
+        b == '~' || b == '|' || ((b == '(' || b == '[' || b == '{')) ||
         ((b == ')' || b == ']' || b == '}') && unbalanced_close(b))) {
       out.pop_back();
       changed = true;
@@ -107,8 +107,8 @@ std::string clean_title(std::string_view raw) {
     }
     const char f = out.front();
     if (f == ' ' || f == '-' || f == ',' || f == ':' || f == ';' || f == '+' || f == '~' ||
-        ((f == '(' || f == '[' || f == '{') && unbalanced_open(f)) || f == ')' || f == ']' ||
-        f == '}') {
+        f == '|' || ((f == '(' || f == '[' || f == '{') && unbalanced_open(f)) || f == ')' ||
+        f == ']' || f == '}') {
       out.erase(out.begin());
       changed = true;
     }

@@ -141,6 +141,8 @@ struct InfoDict {
     return std::string_view(raw).substr(pieces_offset_, pieces_size_);
   }
 
+  // Where "pieces" lies in raw (set by the parser; offsets, so a copied or
+  // moved InfoDict stays valid).
   std::size_t pieces_offset_ = 0;
   std::size_t pieces_size_ = 0;
 };

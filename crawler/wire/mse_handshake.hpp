@@ -13,6 +13,20 @@
 // are big-endian. Pads are random, at most 512 bytes; since PadA and PadB have
 // no length field, each side finds where they end by scanning for a value
 // only the holder of S can produce (the sync point).
+//
+// In a socket loop (the machines never touch a socket):
+//   outgoing: MseInitiator mse(skey, policy, openssl_random_bytes, bt_handshake);
+//             write(mse.start());
+//   incoming: MseResponder mse(index.lookup(), policy, openssl_random_bytes);
+//   on read:  MseStep step = mse.feed(bytes); write(step.to_send);
+//     kDone   continue with mse.outcome(): hand outcome.payload to the
+//             peer-wire decoder first, then outcome.cipher.encrypt() all we
+//             write and outcome.cipher.decrypt() all we read.
+//     kFailed close; mse.error() says why. If an outgoing MSE attempt ended
+//             with the peer closing or timing out, fallback_connect_mode()
+//             says whether to retry in plaintext.
+// The responder also accepts a plaintext BitTorrent handshake (outcome.mse is
+// false) unless the policy is kRequire.
 #pragma once
 
 #include <cstddef>

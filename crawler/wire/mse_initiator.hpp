@@ -28,6 +28,7 @@ class MseInitiator {
   std::string start();
 
   // Bytes received from the responder, in order, in chunks of any size.
+  // Once done, feed() ignores its input: decrypt with outcome().cipher.
   MseStep feed(std::string_view received);
 
   MseStatus status() const { return status_; }

@@ -27,7 +27,7 @@ MseResponder::MseResponder(MseSkeyLookup lookup, EncryptionPolicy policy, const 
                            MseOptions options)
     : lookup_(std::move(lookup)),
       policy_(policy),
-      dh_(random_dh_private_key(random)),
+      private_key_(random_dh_private_key(random)),
       pad_b_(random_pad(random, options.max_pad < kMsePadMax ? options.max_pad : kMsePadMax)) {}
 
 MseStep MseResponder::fail(std::error_code code, std::string to_send) {
@@ -88,11 +88,12 @@ MseStep MseResponder::feed(std::string_view received) {
           return {status_, std::move(to_send)};
         }
         if (buffer_.size() < kDhKeySize) return {status_, std::move(to_send)};
-        const Result<DhKey> secret = dh_.shared_secret(as_bytes(buffer_).first<kDhKeySize>());
+        const DhKeyExchange dh(private_key_);
+        const Result<DhKey> secret = dh.shared_secret(as_bytes(buffer_).first<kDhKeySize>());
         if (!secret) return fail(secret.error().code, std::move(to_send));
         secret_ = *secret;
         consume(kDhKeySize);
-        to_send += as_chars(dh_.public_key());
+        to_send += as_chars(dh.public_key());
         to_send += pad_b_;
         req1_ = mse_req1_hash(secret_);
         state_ = State::kSyncReq1;

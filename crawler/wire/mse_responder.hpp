@@ -23,6 +23,7 @@ class MseResponder {
                MseOptions options = {});
 
   // Bytes received from the initiator, in order, in chunks of any size.
+  // Once done, feed() ignores its input: decrypt with outcome().cipher.
   MseStep feed(std::string_view received);
 
   MseStatus status() const { return status_; }
@@ -38,7 +39,9 @@ class MseResponder {
 
   MseSkeyLookup lookup_;
   EncryptionPolicy policy_;
-  DhKeyExchange dh_;
+  // The key pair is computed once Ya arrives: a plaintext peer costs no
+  // exponentiation.
+  DhPrivateKey private_key_;
   std::string pad_b_;
   State state_ = State::kReadKey;
   MseStatus status_ = MseStatus::kNeedMore;

@@ -60,8 +60,8 @@ namespace magnetar::metainfo {
 inline constexpr std::size_t kMaxInfoDictSize = 10u << 20;
 // Bounds allocations per dict; a 10 MiB dict cannot hold many more anyway.
 inline constexpr std::size_t kMaxFiles = 1'000'000;
-// Deeper than any real layout; the bencode depth limit (100) bounds a BEP 52
-// file tree below this already, and v1 path lists get the same cap.
+// Deeper than any real layout. It binds before the bencode depth limit (100,
+// about 97 directory levels in a BEP 52 tree) and caps v1 path lists alike.
 inline constexpr std::size_t kMaxPathDepth = 64;
 // NAME_MAX is 255 bytes on Linux, but real torrents carry longer names (they
 // get truncated on disk by clients); 1 KiB keeps those and stops abuse.
@@ -69,9 +69,9 @@ inline constexpr std::size_t kMaxPathComponent = 1024;
 // A BEP 52 file tree names each directory once, but every file below it gets
 // the full path: a hostile tree (a long chain of 1000-byte directory names
 // with thousands of files at the bottom) would expand a few hundred KiB into
-// gigabytes. These cap the expanded paths of all files together. A 10 MiB v1
-// dict holds at most about 3.5M components ("1:a"), real v2 trees expand
-// their paths a few times over.
+// gigabytes. These cap the expanded paths of all files together. Real dicts
+// stay far below: 10 MiB of real paths is a few hundred thousand files, and
+// a v2 tree expands its paths a few times over at most.
 inline constexpr std::size_t kMaxTotalPathComponents = 2'000'000;
 inline constexpr std::size_t kMaxTotalPathBytes = 32u << 20;
 // BEP 52: "piece length ... must be a power of two and at least 16KiB".

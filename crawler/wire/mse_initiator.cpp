@@ -33,12 +33,15 @@ std::string MseInitiator::start() {
 MseStep MseInitiator::fail(std::error_code code, std::string to_send) {
   status_ = MseStatus::kFailed;
   state_ = State::kEnd;
-  error_ = Error(code);
+  error_ = Error(code, consumed_);
   buffer_.clear();
   return {status_, std::move(to_send)};
 }
 
-void MseInitiator::consume(std::size_t n) { buffer_.erase(0, n); }
+void MseInitiator::consume(std::size_t n) {
+  buffer_.erase(0, n);
+  consumed_ += n;
+}
 
 // HASH('req1', S), HASH('req2', SKEY) xor HASH('req3', S),
 // ENCRYPT(VC, crypto_provide, len(PadC), PadC, len(IA)), ENCRYPT(IA).

@@ -32,7 +32,8 @@ class MseInitiator {
   MseStep feed(std::string_view received);
 
   MseStatus status() const { return status_; }
-  // Only when status() is kFailed.
+  // Only when status() is kFailed. Its offset is where, in the bytes
+  // received, the field group that failed starts.
   const Error& error() const { return error_; }
   // Only when status() is kDone; take the cipher and payload from here.
   MseOutcome& outcome() { return outcome_; }
@@ -52,8 +53,9 @@ class MseInitiator {
   State state_ = State::kStart;
   MseStatus status_ = MseStatus::kNeedMore;
   Error error_;
-  std::string buffer_;       // received, not yet consumed
-  std::string expected_vc_;  // ENCRYPT(VC) under keyB: the sync point
+  std::size_t consumed_ = 0;  // stream offset of buffer_[0], for error offsets
+  std::string buffer_;        // received, not yet consumed
+  std::string expected_vc_;   // ENCRYPT(VC) under keyB: the sync point
   std::optional<Rc4> send_;
   std::optional<Rc4> receive_;
   CryptoMethod selected_ = CryptoMethod::kRc4;

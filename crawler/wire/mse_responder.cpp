@@ -33,12 +33,15 @@ MseResponder::MseResponder(MseSkeyLookup lookup, EncryptionPolicy policy, const 
 MseStep MseResponder::fail(std::error_code code, std::string to_send) {
   status_ = MseStatus::kFailed;
   state_ = State::kEnd;
-  error_ = Error(code);
+  error_ = Error(code, consumed_);
   buffer_.clear();
   return {status_, std::move(to_send)};
 }
 
-void MseResponder::consume(std::size_t n) { buffer_.erase(0, n); }
+void MseResponder::consume(std::size_t n) {
+  buffer_.erase(0, n);
+  consumed_ += n;
+}
 
 // ENCRYPT(VC, crypto_select, len(PadD), PadD), then the payload stream.
 MseStep MseResponder::finish(std::string to_send) {

@@ -27,7 +27,10 @@ class MseResponder {
   MseStep feed(std::string_view received);
 
   MseStatus status() const { return status_; }
+  // Only when status() is kFailed. Its offset is where, in the bytes
+  // received, the field group that failed starts.
   const Error& error() const { return error_; }
+  // Only when status() is kDone.
   MseOutcome& outcome() { return outcome_; }
 
  private:
@@ -46,6 +49,7 @@ class MseResponder {
   State state_ = State::kReadKey;
   MseStatus status_ = MseStatus::kNeedMore;
   Error error_;
+  std::size_t consumed_ = 0;  // stream offset of buffer_[0], for error offsets
   std::string buffer_;
   DhKey secret_{};
   Sha1Digest req1_;

@@ -424,6 +424,24 @@ TEST(MseResponder, GivesUpWhenNoSyncHashStartsWithin512PadBytes) {
   EXPECT_EQ(t.b.feed(garbage).status, MseStatus::kNeedMore);
   EXPECT_EQ(t.b.feed("g").status, MseStatus::kFailed);
   EXPECT_EQ(t.b.error().code, make_error_code(MseErrc::kSyncNotFound));
+  EXPECT_EQ(t.b.error().offset, kDhKeySize);  // where PadA would start
+  EXPECT_EQ(t.b.error().message(), "mse: sync point not found within the padding limit at byte 96");
+}
+
+TEST(MseResponder, RandomBytesAfterARandomKeyEndInSyncNotFound) {
+  for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    std::string noise(kDhKeySize + kMseResponderSyncWindow, '\0');
+    for (char& c : noise) c = static_cast<char>(rng() & 0xff);
+    noise[0] = 0x42;  // below P, so a valid-looking Ya
+    MseSkeyIndex index;
+    index.add(kSkey);
+    MseResponder b(index.lookup(), P::kPreferEncrypted, seeded(seed));
+    const MseStep step = b.feed(noise);
+    EXPECT_EQ(step.status, MseStatus::kFailed);
+    EXPECT_GE(step.to_send.size(), kDhKeySize);  // Yb + PadB went out first
+    EXPECT_EQ(b.error().code, make_error_code(MseErrc::kSyncNotFound));
+  }
 }
 
 TEST(MseResponder, RejectsAWrongVerificationConstant) {
@@ -460,6 +478,7 @@ TEST(MseResponder, AcceptsPadCUpTo512AndRejectsLonger) {
     t.hello();
     EXPECT_EQ(t.b.feed(step3(t.a, Step3{.pad_c = kMsePadMax + 1})).status, MseStatus::kFailed);
     EXPECT_EQ(t.b.error().code, make_error_code(MseErrc::kPadTooLong));
+    EXPECT_EQ(t.b.error().offset, kDhKeySize + 2 * kMseHashSize);  // at ENCRYPT(VC, ...)
   }
 }
 
@@ -614,6 +633,7 @@ TEST(MseInitiator, RejectsPadDLongerThan512) {
   t.hello();
   EXPECT_EQ(t.a.feed(t.step4(0x02, kMsePadMax + 1)).status, MseStatus::kFailed);
   EXPECT_EQ(t.a.error().code, make_error_code(MseErrc::kPadTooLong));
+  EXPECT_EQ(t.a.error().offset, kDhKeySize + kMseVcSize);  // at crypto_select
 }
 
 TEST(MseInitiator, RejectsADegenerateYb) {

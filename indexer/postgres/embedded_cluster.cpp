@@ -215,8 +215,9 @@ void write_file_atomically(const fs::path& file, const std::string& contents,
 EmbeddedCluster::EmbeddedCluster(ClusterOptions options) : options_(std::move(options)) {
   if (options_.data_dir.empty()) throw ClusterError("data_dir is not set");
   options_.data_dir = fs::absolute(options_.data_dir).lexically_normal();
-  if (options_.data_dir.has_filename() == false)
+  if (!options_.data_dir.has_filename()) {  // "dir/" normalizes to "dir/"
     options_.data_dir = options_.data_dir.parent_path();
+  }
   cluster_dir_ = options_.data_dir / "postgres";
   pgdata_ = cluster_dir_ / "data";
   log_file_ = cluster_dir_ / "server.log";
@@ -239,7 +240,10 @@ EmbeddedCluster::~EmbeddedCluster() {
 }
 
 void EmbeddedCluster::start() {
-  if (started_) return;
+  // Started and still up: nothing to do. Started but gone (the server was
+  // killed): start it again, keeping the lock, socket and port.
+  if (started_ && running()) return;
+  started_ = false;
   check_binaries();
   prepare_directories();
   acquire_lock();

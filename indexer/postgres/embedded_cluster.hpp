@@ -92,7 +92,8 @@ class EmbeddedCluster {
   // killed) is handled; a server left running by a killed magnetar process
   // on this data_dir is stopped and started again with our settings.
   // Throws ClusterError, e.g. when another EmbeddedCluster (in any process)
-  // runs this data_dir. No-op when this object already runs it.
+  // runs this data_dir. No-op when this object runs it and it is up; when
+  // it died (e.g. killed), starts it again with the same dsn().
   void start();
 
   // Stops the server if this object started it; bounded by stop_timeout

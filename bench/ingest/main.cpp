@@ -1,0 +1,304 @@
+// bench_ingest [--size N] [--baseline N] [--seed S]
+//
+// Ingests N torrents of the synthetic corpus (bench/corpus) through the real
+// writer (PgTorrentStore: bounded queue, COPY + upsert batches, acks after
+// COMMIT) into a fresh database of the server in MAGNETAR_TEST_DSN, then
+// VACUUM ANALYZE and measures every relation of the schema. In the same run,
+// a baseline on a sample: one prepared INSERT per row (torrent row and file
+// list), one transaction per torrent, into another fresh database. Prints a
+// table, then as its last line:
+//   bench ingest: torrents=N mean_files=X torrents_per_s=X files_per_s=X
+//   baseline_torrents_per_s=X ratio_vs_baseline=X bytes_per_torrent=X
+// bytes_per_torrent counts every relation and index except raw info dicts.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <string>
+#include <thread>
+
+#include "bench/corpus/corpus_generator.hpp"
+#include "indexer/store/pg_torrent_store.hpp"
+#include "indexer/store/staged_row.hpp"
+#include "schema/migrator.hpp"
+
+namespace {
+
+using namespace magnetar;
+using indexer::store::TorrentRecord;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint64_t kDefaultSize = 1'000'000;
+constexpr std::uint64_t kDefaultBaseline = 5'000;
+constexpr std::uint64_t kDefaultSeed = 20'260'101;
+// Records per submit() call: an Ingest stream message carries a few hundred.
+constexpr std::size_t kChunk = 500;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string create_database(const std::string& server, const std::string& name) {
+  pqxx::connection admin(server);
+  pqxx::nontransaction tx(admin);
+  tx.exec("DROP DATABASE IF EXISTS " + admin.quote_name(name) + " WITH (FORCE)");
+  tx.exec("CREATE DATABASE " + admin.quote_name(name));
+  const std::string dsn = server + " dbname=" + name;
+  pqxx::connection c(dsn);
+  schema::migrate(c);
+  return dsn;
+}
+
+// Generates chunks of corpus records on its own thread (bounded), so the
+// submitting thread only encodes and queues.
+class ChunkSource {
+ public:
+  ChunkSource(std::uint64_t seed, std::uint64_t first, std::uint64_t count)
+      : thread_([this, seed, first, count] { produce(seed, first, count); }) {}
+  ~ChunkSource() {
+    {
+      std::lock_guard lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // Empty at the end.
+  std::vector<TorrentRecord> next() {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [&] { return !chunks_.empty() || done_; });
+    if (chunks_.empty()) return {};
+    auto c = std::move(chunks_.front());
+    chunks_.pop_front();
+    cv_.notify_all();
+    return c;
+  }
+
+ private:
+  static constexpr std::size_t kMaxChunks = 16;
+  void produce(std::uint64_t seed, std::uint64_t first, std::uint64_t count) {
+    bench::CorpusGenerator gen(seed);
+    for (std::uint64_t i = first; i < first + count;) {
+      std::vector<TorrentRecord> chunk;
+      chunk.reserve(kChunk);
+      for (std::size_t k = 0; k < kChunk && i < first + count; ++k, ++i)
+        chunk.push_back(gen.record(i));
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [&] { return chunks_.size() < kMaxChunks || stop_; });
+      if (stop_) return;
+      chunks_.push_back(std::move(chunk));
+      cv_.notify_all();
+    }
+    std::lock_guard lk(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<TorrentRecord>> chunks_;
+  bool done_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+struct IngestResult {
+  double seconds = 0;
+  std::uint64_t files = 0;
+  indexer::store::PgTorrentStoreStats stats;
+};
+
+IngestResult run_ingest(const std::string& dsn, std::uint64_t seed, std::uint64_t size) {
+  IngestResult out;
+  indexer::store::PgTorrentStoreOptions options;
+  options.dsn = dsn;
+  indexer::store::PgTorrentStore store(options);
+  std::atomic<std::uint64_t> acked{0};
+  ChunkSource source(seed, 0, size);
+  const auto start = Clock::now();
+  auto last_report = start;
+  for (;;) {
+    auto chunk = source.next();
+    if (chunk.empty()) break;
+    for (const auto& r : chunk) out.files += static_cast<std::uint64_t>(r.file_count);
+    const auto n = chunk.size();
+    store.submit(std::move(chunk), [&acked, n] { acked += n; });
+    if (seconds_since(last_report) > 10) {
+      last_report = Clock::now();
+      std::fprintf(stderr, "  ... %llu acked after %.0f s\n",
+                   static_cast<unsigned long long>(acked.load()), seconds_since(start));
+    }
+  }
+  store.flush();
+  out.seconds = seconds_since(start);
+  out.stats = store.stats();
+  if (acked.load() != size) {
+    std::fprintf(stderr, "bench ingest: only %llu of %llu acknowledged\n",
+                 static_cast<unsigned long long>(acked.load()),
+                 static_cast<unsigned long long>(size));
+    std::exit(1);
+  }
+  return out;
+}
+
+// The naive writer: a prepared INSERT per row, a transaction per torrent.
+double run_baseline(const std::string& dsn, std::uint64_t seed, std::uint64_t first,
+                    std::uint64_t count) {
+  pqxx::connection c(dsn);
+  c.prepare("torrent",
+            "INSERT INTO torrents (first_seen, last_seen, total_size, file_count, piece_length,"
+            " source, content_type, year, season, episode, resolution, private, id, v2, name,"
+            " name_raw, title, extensions) VALUES ("
+            " timestamptz 'epoch' + $1::bigint * interval '1 microsecond',"
+            " timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3, $4, $5, $6, $7,"
+            " NULLIF($8, '')::smallint, NULLIF($9, '')::smallint, NULLIF($10, '')::smallint,"
+            " NULLIF($11, '')::smallint, $12, $13::bytea, NULLIF($14, '')::bytea, $15,"
+            " NULLIF($16, '')::bytea, NULLIF($17, ''), NULLIF($18, '')::text[])"
+            " ON CONFLICT (id) DO UPDATE SET last_seen = greatest(torrents.last_seen,"
+            " excluded.last_seen)");
+  c.prepare("files",
+            "INSERT INTO torrent_files (torrent_id, files) VALUES ($1::bytea, $2::bytea)"
+            " ON CONFLICT (torrent_id) DO NOTHING");
+  bench::CorpusGenerator gen(seed);
+  std::vector<TorrentRecord> records;
+  records.reserve(count);
+  for (std::uint64_t i = first; i < first + count; ++i) records.push_back(gen.record(i));
+  const indexer::store::StagedRowOptions row_options;
+  const auto start = Clock::now();
+  for (const auto& rec : records) {
+    const auto r = indexer::store::make_staged_row(rec, row_options);
+    pqxx::work tx(c);
+    tx.exec_prepared("torrent", r.first_seen_us, r.last_seen_us, r.total_size, r.file_count,
+                     r.piece_length, r.source, r.content_type, r.year, r.season, r.episode,
+                     r.resolution, r.is_private, r.id_hex, r.v2_hex, r.name, r.name_raw_hex,
+                     r.title, r.extensions);
+    if (!r.files_hex.empty()) tx.exec_prepared("files", r.id_hex, r.files_hex);
+    tx.commit();
+  }
+  return seconds_since(start);
+}
+
+struct RelationSize {
+  std::string name;
+  std::int64_t heap = 0, indexes = 0, toast = 0, total = 0;
+};
+
+std::vector<RelationSize> relation_sizes(const std::string& dsn) {
+  pqxx::connection c(dsn);
+  pqxx::nontransaction(c).exec("VACUUM ANALYZE");
+  pqxx::read_transaction tx(c);
+  std::vector<RelationSize> out;
+  for (const auto& row :
+       tx.exec("SELECT c.relname, pg_relation_size(c.oid), pg_indexes_size(c.oid),"
+               " coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0),"
+               " pg_total_relation_size(c.oid)"
+               " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+               " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 5 DESC, 1")) {
+    out.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
+                   row[3].as<std::int64_t>(), row[4].as<std::int64_t>()});
+  }
+  return out;
+}
+
+std::uint64_t parse_count(const char* flag, const char* text) {
+  char* end = nullptr;
+  const auto v = std::strtoull(text, &end, 10);
+  if (end == text || *end != '\0' || v == 0) {
+    std::fprintf(stderr, "bench_ingest: %s needs a positive number, got '%s'\n", flag, text);
+    std::exit(2);
+  }
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::uint64_t size = kDefaultSize, baseline = kDefaultBaseline, seed = kDefaultSeed;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if ((arg == "--size" || arg == "--baseline" || arg == "--seed") && i + 1 < argc) {
+      const auto v = parse_count(argv[i], argv[i + 1]);
+      (arg == "--size" ? size : arg == "--baseline" ? baseline : seed) = v;
+      ++i;
+    } else {
+      std::fprintf(stderr, "usage: bench_ingest [--size N] [--baseline N] [--seed S]\n");
+      return 2;
+    }
+  }
+  const char* server = std::getenv("MAGNETAR_TEST_DSN");
+  if (server == nullptr || *server == '\0') {
+    std::fprintf(stderr,
+                 "bench_ingest: MAGNETAR_TEST_DSN is not set (run it through "
+                 "scripts/bench ingest or scripts/with-postgres)\n");
+    return 2;
+  }
+  try {
+    const std::string pid = std::to_string(::getpid());
+    {
+      pqxx::connection c(server);
+      pqxx::read_transaction tx(c);
+      std::printf("server: fsync=%s synchronous_commit=%s shared_buffers=%s\n",
+                  tx.exec1("SHOW fsync")[0].c_str(), tx.exec1("SHOW synchronous_commit")[0].c_str(),
+                  tx.exec1("SHOW shared_buffers")[0].c_str());
+    }
+    const auto dsn = create_database(server, "bench_ingest_" + pid);
+    std::printf("ingesting %llu corpus torrents (seed %llu) through PgTorrentStore...\n",
+                static_cast<unsigned long long>(size), static_cast<unsigned long long>(seed));
+    std::fflush(stdout);
+    const auto ingest = run_ingest(dsn, seed, size);
+    const auto sizes = relation_sizes(dsn);
+
+    const auto baseline_dsn = create_database(server, "bench_baseline_" + pid);
+    std::printf("baseline: %llu torrents, prepared INSERT per row, one transaction each...\n",
+                static_cast<unsigned long long>(baseline));
+    std::fflush(stdout);
+    // A sample from beyond the ingested range: the same distribution.
+    const double baseline_seconds = run_baseline(baseline_dsn, seed, size, baseline);
+
+    const double tps = static_cast<double>(size) / ingest.seconds;
+    const double fps = static_cast<double>(ingest.files) / ingest.seconds;
+    const double baseline_tps = static_cast<double>(baseline) / baseline_seconds;
+    std::int64_t counted = 0;
+    std::printf("\n%-22s %14s %14s %14s %14s %10s\n", "relation", "heap", "indexes", "toast",
+                "total", "B/torrent");
+    for (const auto& r : sizes) {
+      const bool excluded = r.name == "torrent_info_dicts";
+      if (!excluded) counted += r.total;
+      std::printf("%-22s %14lld %14lld %14lld %14lld %10.1f%s\n", r.name.c_str(),
+                  static_cast<long long>(r.heap), static_cast<long long>(r.indexes),
+                  static_cast<long long>(r.toast), static_cast<long long>(r.total),
+                  static_cast<double>(r.total) / static_cast<double>(size),
+                  excluded ? "  (not counted)" : "");
+    }
+    const double bpt = static_cast<double>(counted) / static_cast<double>(size);
+    std::printf("\n%-28s %llu\n", "torrents", static_cast<unsigned long long>(size));
+    std::printf("%-28s %llu (mean %.1f per torrent)\n", "files",
+                static_cast<unsigned long long>(ingest.files),
+                static_cast<double>(ingest.files) / static_cast<double>(size));
+    std::printf("%-28s %.2f s\n", "elapsed", ingest.seconds);
+    std::printf("%-28s %.0f\n", "torrents/s", tps);
+    std::printf("%-28s %.0f\n", "files/s", fps);
+    std::printf("%-28s %llu (retries %llu)\n", "batches",
+                static_cast<unsigned long long>(ingest.stats.batches),
+                static_cast<unsigned long long>(ingest.stats.retries));
+    std::printf("%-28s %.0f (%llu torrents in %.2f s)\n", "baseline torrents/s", baseline_tps,
+                static_cast<unsigned long long>(baseline), baseline_seconds);
+    std::printf("%-28s %.1f\n", "bytes per torrent", bpt);
+    std::printf(
+        "bench ingest: torrents=%llu mean_files=%.1f torrents_per_s=%.0f files_per_s=%.0f "
+        "baseline_torrents_per_s=%.0f ratio_vs_baseline=%.1f bytes_per_torrent=%.0f\n",
+        static_cast<unsigned long long>(size),
+        static_cast<double>(ingest.files) / static_cast<double>(size), tps, fps, baseline_tps,
+        tps / baseline_tps, bpt);
+    return 0;
+  } catch (const std::exception& ex) {
+    std::fprintf(stderr, "bench_ingest: %s\n", ex.what());
+    return 1;
+  }
+}

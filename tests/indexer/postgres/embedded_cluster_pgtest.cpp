@@ -289,6 +289,31 @@ TEST(EmbeddedCluster, FallbackSocketDirectoryIsRemovedWithTheObject) {
   EXPECT_FALSE(std::filesystem::exists(socket_dir));
 }
 
+TEST(EmbeddedCluster, InitdbInterruptedByACrashIsRedone) {
+  TempDir dir;
+  // What a crash during initdb leaves: a half-made scratch cluster.
+  dir.write("postgres/data.initdb/PG_VERSION", "15\n");
+  dir.write("postgres/data.initdb/base/junk", "x");
+  EmbeddedCluster cluster(test_options(dir.path()));
+  cluster.start();
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "postgres" / "data.initdb"));
+  EXPECT_EQ(query_one(cluster.dsn(), "SELECT current_database()"), "magnetar");
+}
+
+TEST(EmbeddedCluster, ForeignFilesWhereTheDataDirectoryGoesAreLeftAloneWithAClearError) {
+  TempDir dir;
+  const auto mine = dir.write("postgres/data/notes.txt", "keep me");
+  EmbeddedCluster cluster(test_options(dir.path()));
+  try {
+    cluster.start();
+    FAIL() << "started over foreign files";
+  } catch (const ClusterError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a PostgreSQL data directory"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(std::filesystem::exists(mine));
+}
+
 TEST(EmbeddedCluster, MissingBinariesGiveAClearError) {
   TempDir dir;
   auto options = test_options(dir.path());

@@ -45,6 +45,8 @@ constexpr std::chrono::seconds kToolSlack{15};
 // postmaster); until they have, the shared memory is "still in use".
 constexpr std::chrono::seconds kLeftoverProcessWait{15};
 constexpr std::chrono::milliseconds kPollInterval{20};
+// Our settings, in PGDATA, included from postgresql.conf.
+constexpr const char* kSettingsFile = "magnetar.conf";
 // The SQL role initdb creates (-U); the same whatever OS account runs it.
 constexpr const char* kSuperuser = "postgres";
 
@@ -208,6 +210,23 @@ void write_file_atomically(const fs::path& file, const std::string& contents,
   std::error_code ec;
   fs::rename(tmp, file, ec);
   if (ec) throw ClusterError("cannot write " + file.string() + ": " + ec.message());
+}
+
+// The port written to magnetar.conf by the previous start, if any.
+std::optional<int> previous_port(const fs::path& pgdata) {
+  std::ifstream in(pgdata / kSettingsFile);
+  std::string line;
+  constexpr std::string_view kKey = "port = ";
+  while (std::getline(in, line)) {
+    if (line.rfind(kKey, 0) != 0) continue;
+    int port = 0;
+    const auto* begin = line.data() + kKey.size();
+    const auto [end, ec] = std::from_chars(begin, line.data() + line.size(), port);
+    if (ec == std::errc() && end == line.data() + line.size() && port > 0 && port <= 65535) {
+      return port;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -440,6 +459,12 @@ void EmbeddedCluster::choose_socket_dir() {
   }
   if (options_.port != 0 || port_settled_) return;
   port_settled_ = true;  // then kept across restarts, so that dsn() does not change
+  // The number of the previous run, so that the DSN stays the same across
+  // runs of magnetar too (for psql, scripts).
+  if (const auto previous = previous_port(pgdata_)) {
+    port_ = *previous;
+    return;
+  }
   // A leftover socket of that number (a server not cleanly stopped) is
   // handled by PostgreSQL, but a fresh number avoids the question.
   const auto taken = [&](int port) {
@@ -542,7 +567,7 @@ void EmbeddedCluster::write_settings() const {
     }
     conf += name + " = " + conf_string(value) + "\n";
   }
-  write_file_atomically(pgdata_ / "magnetar.conf", conf, run_as_);
+  write_file_atomically(pgdata_ / kSettingsFile, conf, run_as_);
 }
 
 void EmbeddedCluster::clear_previous_server() {

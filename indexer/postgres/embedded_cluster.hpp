@@ -54,8 +54,10 @@ struct ClusterOptions {
   // Where initdb, pg_ctl and postgres are (Debian's postgresql-15 package).
   std::filesystem::path pg_bin = "/usr/lib/postgresql/15/bin";
   // The socket file's number (.s.PGSQL.<port>); no TCP port is opened.
-  // 0: a random number with no socket of that number in the socket directory,
-  // chosen once per EmbeddedCluster, so dsn() stays the same across restarts.
+  // 0: the number of the previous run of this cluster, or on the first run a
+  // random number with no socket of that number in the socket directory; so
+  // dsn() stays the same across restarts, and across runs when the socket
+  // directory does not change.
   int port = 0;
   // Off only for throwaway clusters (tests): a crash of the OS may then lose
   // or corrupt data. An immediate stop or kill -9 of PostgreSQL loses nothing

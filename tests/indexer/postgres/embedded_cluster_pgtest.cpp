@@ -91,15 +91,19 @@ TEST(EmbeddedCluster, StopThenStartKeepsDataAndTheSameDsn) {
   EXPECT_EQ(query_one(dsn, "SELECT sum(v) FROM t"), "6");
 }
 
-TEST(EmbeddedCluster, AnotherObjectOnTheSameDataDirFindsTheExistingCluster) {
+TEST(EmbeddedCluster, AnotherObjectOnTheSameDataDirFindsTheExistingClusterAtTheSameDsn) {
   TempDir dir;
+  std::string dsn;
   {
     EmbeddedCluster first(test_options(dir.path()));
     first.start();
-    exec(first.dsn(), "CREATE TABLE t (v int); INSERT INTO t VALUES (42)");
+    dsn = first.dsn();
+    exec(dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (42)");
   }  // the destructor stops it
+  EXPECT_THROW(pqxx::connection{dsn}, pqxx::broken_connection);
   EmbeddedCluster second(test_options(dir.path()));
   second.start();
+  EXPECT_EQ(second.dsn(), dsn);
   EXPECT_EQ(query_one(second.dsn(), "SELECT v FROM t"), "42");
 }
 

@@ -10,6 +10,8 @@
 //   bench ingest: torrents=N mean_files=X torrents_per_s=X files_per_s=X
 //   baseline_torrents_per_s=X ratio_vs_baseline=X bytes_per_torrent=X
 // bytes_per_torrent counts every relation and index except raw info dicts.
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,8 +20,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -79,6 +83,11 @@ class ChunkSource {
     cv_.notify_all();
     return c;
   }
+  // CPU time of the generator thread, once next() returned empty.
+  double cpu_seconds() {
+    std::lock_guard lk(mu_);
+    return cpu_seconds_;
+  }
 
  private:
   static constexpr std::size_t kMaxChunks = 16;
@@ -95,7 +104,10 @@ class ChunkSource {
       chunks_.push_back(std::move(chunk));
       cv_.notify_all();
     }
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     std::lock_guard lk(mu_);
+    cpu_seconds_ = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
     done_ = true;
     cv_.notify_all();
   }
@@ -105,11 +117,40 @@ class ChunkSource {
   std::deque<std::vector<TorrentRecord>> chunks_;
   bool done_ = false;
   bool stop_ = false;
+  double cpu_seconds_ = 0;
   std::thread thread_;
 };
 
+double process_cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// utime + stime of a process (a PostgreSQL backend), from /proc; 0 if unknown.
+double pid_cpu_seconds(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return 0;
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(line.substr(close + 2));
+  std::string f;
+  double utime = 0, stime = 0;
+  // Fields 3.. after the command; utime and stime are fields 14 and 15.
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stod(f);
+    if (i == 15) stime = std::stod(f);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 struct IngestResult {
   double seconds = 0;
+  double generator_cpu = 0;  // corpus generation (not part of the writer)
+  double process_cpu = 0;    // this process, generator included
+  double backend_cpu = 0;    // the writer's PostgreSQL backend
   std::uint64_t files = 0;
   indexer::store::PgTorrentStoreStats stats;
 };
@@ -120,6 +161,7 @@ IngestResult run_ingest(const std::string& dsn, std::uint64_t seed, std::uint64_
   options.dsn = dsn;
   indexer::store::PgTorrentStore store(options);
   std::atomic<std::uint64_t> acked{0};
+  const double cpu_at_start = process_cpu_seconds();
   ChunkSource source(seed, 0, size);
   const auto start = Clock::now();
   auto last_report = start;
@@ -138,6 +180,15 @@ IngestResult run_ingest(const std::string& dsn, std::uint64_t seed, std::uint64_
   store.flush();
   out.seconds = seconds_since(start);
   out.stats = store.stats();
+  out.generator_cpu = source.cpu_seconds();
+  out.process_cpu = process_cpu_seconds() - cpu_at_start;
+  {
+    pqxx::connection c(dsn);
+    pqxx::read_transaction tx(c);
+    for (const auto& row : tx.exec("SELECT pid FROM pg_stat_activity WHERE application_name ="
+                                   " 'magnetar-store-writer' AND datname = current_database()"))
+      out.backend_cpu += pid_cpu_seconds(row[0].as<long>());
+  }
   if (acked.load() != size) {
     std::fprintf(stderr, "bench ingest: only %llu of %llu acknowledged\n",
                  static_cast<unsigned long long>(acked.load()),
@@ -283,6 +334,12 @@ int main(int argc, char** argv) {
                 static_cast<double>(ingest.files) / static_cast<double>(size));
     std::printf("%-28s %.2f s\n", "elapsed", ingest.seconds);
     std::printf("%-28s %.0f\n", "torrents/s", tps);
+    std::printf("%-28s %.2f s generator, %.2f s encode+writer, %.2f s PostgreSQL backend\n", "cpu",
+                ingest.generator_cpu, ingest.process_cpu - ingest.generator_cpu,
+                ingest.backend_cpu);
+    std::printf("%-28s %.0f (writer + backend CPU only)\n", "torrents per cpu-second",
+                static_cast<double>(size) /
+                    (ingest.process_cpu - ingest.generator_cpu + ingest.backend_cpu));
     std::printf("%-28s %.0f\n", "files/s", fps);
     std::printf("%-28s %llu (retries %llu)\n", "batches",
                 static_cast<unsigned long long>(ingest.stats.batches),

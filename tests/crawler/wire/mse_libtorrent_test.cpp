@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "crawler/wire/mse_errors.hpp"
 #include "crawler/wire/mse_initiator.hpp"
 #include "crawler/wire/mse_responder.hpp"
 #include "crawler/wire/mse_skey_index.hpp"
@@ -351,36 +352,49 @@ struct IncomingCase {
   bool v2_only_magnet;
 };
 
+// A libtorrent session that knows only a torrent's infohash (as from a magnet
+// link) and is told to connect to our listener.
+class Leecher {
+ public:
+  Leecher(int allowed_enc_level, bool v2_only_magnet)
+      : session_(lt::session_params(loopback_settings(allowed_enc_level))) {
+    const lt::info_hash_t hashes = torrent_.info->info_hashes();
+    skey_ = v2_only_magnet ? truncated(hashes.v2) : to_v1(hashes.v1);
+    lt::add_torrent_params atp;
+    if (v2_only_magnet) {
+      atp.info_hashes.v2 = hashes.v2;
+    } else {
+      atp.info_hashes.v1 = hashes.v1;
+    }
+    atp.save_path = save_.path().string();
+    atp.flags = {};  // not auto-managed, not paused
+    lt::torrent_handle handle = session_.add_torrent(std::move(atp));
+    handle.connect_peer(lt::tcp::endpoint(lt::make_address_v4("127.0.0.1"),
+                                          static_cast<std::uint16_t>(listener_.port())));
+  }
+
+  const InfoHashV1& skey() const { return skey_; }
+  std::unique_ptr<Socket> accept(Clock::time_point deadline) { return listener_.accept(deadline); }
+
+ private:
+  GeneratedTorrent torrent_;  // libtorrent never sees its files
+  Listener listener_;
+  testing::TempDir save_{"magnetar-mse-lt-leech"};
+  InfoHashV1 skey_;
+  lt::session session_;
+};
+
 class LibtorrentAgainstMseResponder : public ::testing::TestWithParam<IncomingCase> {};
 
 TEST_P(LibtorrentAgainstMseResponder, DecryptsLibtorrentsHandshakeAndAnswers) {
   const IncomingCase& c = GetParam();
-  GeneratedTorrent torrent;  // libtorrent only learns its infohash, as from a magnet link
-  const lt::info_hash_t hashes = torrent.info->info_hashes();
-  const InfoHashV1 skey = c.v2_only_magnet ? truncated(hashes.v2) : to_v1(hashes.v1);
-
-  Listener listener;
-  ASSERT_NE(listener.port(), 0);
+  Leecher leecher(c.allowed_enc_level, c.v2_only_magnet);
+  const InfoHashV1& skey = leecher.skey();
   MseSkeyIndex index;
   index.add(skey);
 
-  testing::TempDir save("magnetar-mse-lt-leech");
-  lt::session ses(lt::session_params(loopback_settings(c.allowed_enc_level)));
-  lt::add_torrent_params atp;
-  if (c.v2_only_magnet) {
-    atp.info_hashes.v2 = hashes.v2;
-  } else {
-    atp.info_hashes.v1 = hashes.v1;
-  }
-  atp.save_path = save.path().string();
-  atp.flags = {};  // not auto-managed, not paused
-  const lt::tcp::endpoint us(lt::make_address_v4("127.0.0.1"),
-                             static_cast<std::uint16_t>(listener.port()));
-  lt::torrent_handle handle = ses.add_torrent(std::move(atp));
-  handle.connect_peer(us);
-
   const auto deadline = Clock::now() + kDeadline;
-  auto socket = listener.accept(deadline);
+  auto socket = leecher.accept(deadline);
   ASSERT_NE(socket, nullptr) << "libtorrent did not connect within the deadline";
 
   MseResponder mse(index.lookup(), c.policy, openssl_random_bytes);
@@ -428,6 +442,51 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<IncomingCase>& info) {
       return std::string(info.param.name);
     });
+
+TEST(LibtorrentAgainstMseResponder, RequireRefusesAPeerOfferingOnlyPlaintext) {
+  Leecher leecher(lt::settings_pack::pe_plaintext, false);
+  MseSkeyIndex index;
+  index.add(leecher.skey());
+  const auto deadline = Clock::now() + kDeadline;
+  auto socket = leecher.accept(deadline);
+  ASSERT_NE(socket, nullptr) << "libtorrent did not connect within the deadline";
+  MseResponder mse(index.lookup(), EncryptionPolicy::kRequire, openssl_random_bytes);
+  MseStatus status = MseStatus::kNeedMore;
+  while (status == MseStatus::kNeedMore) {
+    const std::string chunk = socket->receive(deadline);
+    ASSERT_FALSE(chunk.empty()) << "libtorrent closed or went silent during MSE";
+    MseStep step = mse.feed(chunk);
+    status = step.status;
+    socket->send_all(step.to_send);
+  }
+  ASSERT_EQ(status, MseStatus::kFailed);
+  EXPECT_EQ(mse.error().code, make_error_code(MseErrc::kNoCommonCryptoMethod));
+}
+
+TEST(MseAgainstLibtorrentSeeder, RequireAgainstAPlaintextOnlyPeerEndsWithoutFallback) {
+  Seeder seeder(lt::settings_pack::pe_plaintext);
+  ASSERT_TRUE(seeder.ready());
+  auto socket = Socket::connect_to(seeder.port());
+  ASSERT_NE(socket, nullptr);
+  const auto deadline = Clock::now() + kDeadline;
+  MseInitiator mse(seeder.v1(), EncryptionPolicy::kRequire, openssl_random_bytes,
+                   bt_handshake(seeder.v1()));
+  ASSERT_TRUE(socket->send_all(mse.start()));
+  bool closed = false;
+  while (mse.status() == MseStatus::kNeedMore) {
+    const std::string chunk = socket->receive(deadline);
+    if (chunk.empty()) {
+      closed = true;
+      break;
+    }
+    socket->send_all(mse.feed(chunk).to_send);
+  }
+  // libtorrent finds no method it allows in our crypto_provide and hangs up.
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(mse.status(), MseStatus::kNeedMore);
+  EXPECT_LT(Clock::now(), deadline);
+  EXPECT_EQ(fallback_connect_mode(EncryptionPolicy::kRequire, ConnectMode::kMse), std::nullopt);
+}
 
 }  // namespace
 }  // namespace magnetar::crawler::wire

@@ -50,6 +50,7 @@ int run_cli(int argc, char** argv) {
   add_version_command(commands);
   add_status_command(commands);
   add_migrate_command(commands);
+  add_serve_command(commands);
 
   try {
     app.parse(argc, argv);

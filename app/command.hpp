@@ -29,5 +29,6 @@ class Commands {
 void add_version_command(Commands& commands);
 void add_status_command(Commands& commands);
 void add_migrate_command(Commands& commands);
+void add_serve_command(Commands& commands);
 
 }  // namespace magnetar::app

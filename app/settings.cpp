@@ -8,6 +8,15 @@ std::vector<Setting> all_settings() {
       {"log.level", "info", "trace, debug, info, warn, error, critical or off"},
       {"db.dsn", "",
        "PostgreSQL connection string (libpq format); empty: an embedded cluster in data_dir"},
+      {"hub.listen", "127.0.0.1:7881",
+       "address:port of the hub's internal gRPC service (crawler nodes); port 0 picks one"},
+      {"hub.token", "",
+       "cluster token crawler nodes present; empty: generated once into data_dir/cluster-token"},
+      {"store.raw_info", "pinned",
+       "which raw info dicts to keep: pinned, all (about 20 kB per torrent) or none"},
+      {"store.max_files", "1000", "file paths stored per torrent (the true count is kept)"},
+      {"classify.rules", "", "extra classifier rules files (TOML), comma-separated"},
+      {"classify.banned", "", "extra banned-content rules files (TOML), comma-separated"},
   };
 }
 

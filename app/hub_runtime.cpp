@@ -1,0 +1,162 @@
+#include "app/hub_runtime.hpp"
+
+#include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <pqxx/pqxx>
+#include <random>
+#include <stdexcept>
+
+#include "common/codec.hpp"
+#include "common/log.hpp"
+#include "indexer/classify/banned_filter.hpp"
+#include "indexer/classify/classifier.hpp"
+#include "indexer/ingest/ingest_pipeline.hpp"
+#include "indexer/postgres/embedded_cluster.hpp"
+#include "indexer/store/pg_torrent_store.hpp"
+#include "rpc/hub/hub_service.hpp"
+#include "schema/migrator.hpp"
+
+namespace magnetar::app {
+namespace {
+
+namespace classify = indexer::classify;
+namespace store = indexer::store;
+
+// Random bytes of a generated cluster token: 256 bits.
+constexpr std::size_t kTokenBytes = 32;
+// How long a stopping gRPC server lets streams finish before cancelling them.
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+template <class T>
+T loaded_or_throw(classify::LoadResult<T> r, const char* what) {
+  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.error().message());
+  return std::move(r).value();
+}
+
+classify::Rules load_rules(const Config& config) {
+  auto rules = loaded_or_throw(classify::Rules::defaults(), "classifier rules");
+  for (const auto& file : config.get_list("classify.rules")) {
+    auto status = rules.add_file(file);
+    if (!status.ok()) throw std::runtime_error(status.error().message());
+  }
+  return rules;
+}
+
+classify::BannedRules load_banned(const Config& config) {
+  auto banned = loaded_or_throw(classify::BannedRules::defaults(), "banned rules");
+  for (const auto& file : config.get_list("classify.banned")) {
+    auto status = banned.add_file(file);
+    if (!status.ok()) throw std::runtime_error(status.error().message());
+  }
+  return banned;
+}
+
+}  // namespace
+
+std::string cluster_token(const Config& config) {
+  if (!config.get("hub.token").empty()) return config.get("hub.token");
+  const std::filesystem::path dir = config.get("data_dir");
+  const auto file = dir / "cluster-token";
+  if (std::ifstream in(file); in) {
+    std::string token;
+    std::getline(in, token);
+    if (!token.empty()) return token;
+  }
+  std::filesystem::create_directories(dir);
+  std::random_device rd;
+  std::string bytes(kTokenBytes, '\0');
+  for (auto& b : bytes) b = static_cast<char>(rd());
+  const auto token = to_hex(bytes);
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << token << "\n";
+    if (!out) throw std::runtime_error("cannot write " + file.string());
+  }
+  ::chmod(file.c_str(), 0600);
+  logger("hub")->info("generated a cluster token in {} (crawler nodes need it)", file.string());
+  return token;
+}
+
+struct HubRuntime::Parts {
+  std::unique_ptr<indexer::postgres::EmbeddedCluster> cluster;
+  std::unique_ptr<store::PgTorrentStore> store;
+  classify::Rules rules;
+  classify::BannedRules banned_rules;
+  std::unique_ptr<classify::Classifier> classifier;
+  std::unique_ptr<classify::BannedFilter> banned;
+  std::unique_ptr<indexer::ingest::IngestPipeline> pipeline;
+  std::unique_ptr<rpc::HubService> hub;
+  std::unique_ptr<grpc::Server> server;
+  std::string listen_address;
+};
+
+HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>()) {
+  auto log = logger("hub");
+  auto& p = *parts_;
+
+  std::string dsn = config.get("db.dsn");
+  if (dsn.empty()) {
+    indexer::postgres::ClusterOptions options;
+    options.data_dir = config.get("data_dir");
+    std::filesystem::create_directories(options.data_dir);
+    p.cluster = std::make_unique<indexer::postgres::EmbeddedCluster>(options);
+    log->info("starting the embedded PostgreSQL in {}", (options.data_dir / "postgres").string());
+    p.cluster->start();
+    dsn = p.cluster->dsn();
+  }
+  {
+    pqxx::connection db(dsn);
+    const auto r =
+        schema::migrate(db, schema::builtin_migrations(), [&](const schema::Migration& m) {
+          log->info("applying migration {}_{}", m.version, m.name);
+        });
+    log->info("database schema at version {}", r.schema_version);
+  }
+
+  store::PgTorrentStoreOptions store_options;
+  store_options.dsn = dsn;
+  const auto policy = store::raw_info_policy_from_string(config.get("store.raw_info"));
+  if (!policy) throw ConfigError("store.raw_info: expected pinned, all or none");
+  store_options.raw_info_policy = *policy;
+  store_options.max_stored_files = static_cast<std::size_t>(config.get_int("store.max_files"));
+  p.store = std::make_unique<store::PgTorrentStore>(store_options);
+
+  p.rules = load_rules(config);
+  p.banned_rules = load_banned(config);
+  p.classifier = std::make_unique<classify::Classifier>(p.rules);
+  p.banned = std::make_unique<classify::BannedFilter>(p.banned_rules);
+  p.pipeline =
+      std::make_unique<indexer::ingest::IngestPipeline>(*p.store, *p.classifier, *p.banned);
+  p.hub = std::make_unique<rpc::HubService>(*p.pipeline, cluster_token(config));
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  const auto& listen = config.get("hub.listen");
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(rpc::kMaxHubMessageBytes);
+  builder.RegisterService(p.hub.get());
+  p.server = builder.BuildAndStart();
+  if (!p.server || port == 0) throw std::runtime_error("cannot listen on " + listen);
+  p.listen_address = listen.substr(0, listen.rfind(':') + 1) + std::to_string(port);
+  log->info("hub listening on {}", p.listen_address);
+}
+
+HubRuntime::~HubRuntime() {
+  auto& p = *parts_;
+  if (p.server) p.server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  if (p.store) p.store->close();  // commits what is queued
+  p.store.reset();
+  if (p.cluster) {
+    try {
+      p.cluster->stop();
+    } catch (const std::exception& e) {
+      logger("hub")->error("stopping PostgreSQL: {}", e.what());
+    }
+  }
+}
+
+const std::string& HubRuntime::listen_address() const { return parts_->listen_address; }
+
+}  // namespace magnetar::app

@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cstdint>
 #include <span>
+#include <utility>
 
 #include "crawler/wire/mse_bytes.hpp"
 #include "crawler/wire/mse_errors.hpp"

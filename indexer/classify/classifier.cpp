@@ -652,7 +652,7 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
   // The release group: a leading [Group], a known group name, or a trailing -GROUP.
   if (!prefix.group.empty()) {
     result.release_group = sanitize_utf8(prefix.group);
-  } else if (result.release_group.empty() && !tokens.empty()) {
+  } else if (!tokens.empty()) {
     // The last run before any trailing [tags], right after a '-' glued to the
     // previous word ("x264-GROUP"), not covered by a match, after a strong match.
     std::uint32_t tail = end;
@@ -670,17 +670,20 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
       std::size_t first = last - 1;
       while (first > 0 && !tokens[first].run_start) --first;
       const std::uint32_t begin = tokens[first].begin;
+      // "x264-GROUP", "[1080p]-GROUP", or p2p style "... 5.1 - GROUP".
       const bool glued = begin >= 2 && lowered[begin - 1] == '-' &&
                          (is_word_byte(static_cast<unsigned char>(lowered[begin - 2])) ||
                           lowered[begin - 2] == ')' || lowered[begin - 2] == ']');
+      const bool spaced = begin >= 3 && lowered[begin - 1] == ' ' && lowered[begin - 2] == '-' &&
+                          lowered[begin - 3] == ' ';
       bool covered = false, strong_before = false;
       for (const Hit& h : hits) {
         // A hint word ("Topaz") may be a group name too; an attribute may not.
         const bool hint = h.term && h.first == first && terms_[h.rule].field == Field::kNone;
-        if (h.last >= first && !hint) covered = true;
+        if (h.last >= first && h.first < last && !hint) covered = true;
         if (h.last < first && boundary_of(h) == Boundary::kStrong) strong_before = true;
       }
-      if (glued && !covered && strong_before && tail - begin <= kMaxGroupBytes) {
+      if ((glued || spaced) && !covered && strong_before && tail - begin <= kMaxGroupBytes) {
         result.release_group = sanitize_utf8(name.substr(begin, tail - begin));
       }
     }

@@ -1,6 +1,7 @@
 #include "indexer/store/pg_torrent_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <pqxx/pqxx>
 #include <tuple>
 #include <unordered_map>
@@ -47,17 +48,17 @@ const std::string kUpsertSql =
         " s.total_size, s.file_count, s.piece_length, s.source, s.content_type, s.year,"
         " s.season, s.episode, s.resolution, s.private, s.id, s.v2, s.name, s.name_raw, s.title,"
         " s.extensions FROM torrent_staging s WHERE ") +
-    kBlockedFilter +
+    kBlockedFilter + " ORDER BY s.id" +
     " ON CONFLICT (id) DO UPDATE SET first_seen = least(t.first_seen, excluded.first_seen),"
     " last_seen = greatest(t.last_seen, excluded.last_seen)"
     " WHERE excluded.last_seen > t.last_seen OR excluded.first_seen < t.first_seen;"
     "INSERT INTO torrent_files (torrent_id, files) SELECT s.id, s.files FROM torrent_staging s"
     " WHERE s.files IS NOT NULL AND " +
     kBlockedFilter +
-    " ON CONFLICT (torrent_id) DO NOTHING;"
+    " ORDER BY s.id ON CONFLICT (torrent_id) DO NOTHING;"
     "INSERT INTO torrent_info_dicts (torrent_id, info) SELECT s.id, s.info FROM torrent_staging s"
     " WHERE s.info IS NOT NULL AND " +
-    kBlockedFilter + " ON CONFLICT (torrent_id) DO NOTHING;";
+    kBlockedFilter + " ORDER BY s.id ON CONFLICT (torrent_id) DO NOTHING;";
 
 const char* or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
@@ -84,25 +85,26 @@ void delete_torrent(pqxx::work& tx, const std::string& hex) {
 }  // namespace
 
 struct PgTorrentStore::Submission {
-  std::size_t remaining;
+  Submission(std::size_t n, AckFn fn) : remaining(n), on_committed(std::move(fn)) {}
+  std::atomic<std::size_t> remaining;  // decremented by the writers
   AckFn on_committed;
 };
 
 PgTorrentStore::PgTorrentStore(PgTorrentStoreOptions options)
     : options_(std::move(options)),
       row_options_{options_.max_stored_files, options_.raw_info_policy} {
-  writer_ = std::thread([this] { run(); });
+  for (std::size_t i = 0; i < std::max<std::size_t>(options_.writer_threads, 1); ++i)
+    writers_.emplace_back([this] { run(); });
 }
 
 PgTorrentStore::~PgTorrentStore() {
   close();
-  if (writer_.joinable()) writer_.join();
+  for (auto& w : writers_) w.join();
 }
 
 std::vector<PgTorrentStore::Entry> PgTorrentStore::encode(const std::vector<TorrentRecord>& records,
                                                           AckFn on_committed) {
-  auto submission =
-      std::make_shared<Submission>(Submission{records.size(), std::move(on_committed)});
+  auto submission = std::make_shared<Submission>(records.size(), std::move(on_committed));
   std::vector<Entry> entries;
   entries.reserve(records.size());
   const auto now = std::chrono::steady_clock::now();
@@ -213,10 +215,11 @@ bool PgTorrentStore::take_batch(std::vector<Entry>& batch) {
 }
 
 void PgTorrentStore::run() {
+  std::unique_ptr<pqxx::connection> conn;
   std::vector<Entry> batch;
   batch.reserve(options_.max_batch_records);
   while (take_batch(batch)) {
-    const bool committed = write_with_retry(batch);
+    const bool committed = write_with_retry(conn, batch);
     std::vector<AckFn*> acks;
     for (auto& e : batch)
       if (committed && --e.submission->remaining == 0 && e.submission->on_committed)
@@ -236,25 +239,25 @@ void PgTorrentStore::run() {
     done_cv_.notify_all();
     batch.clear();
   }
-  // Closing: whatever is left was given up (close_timeout passed).
-  std::lock_guard lk(mu_);
-  done_total_ = enqueued_total_;
+  // Closing and the queue is empty: whatever another writer still holds is
+  // counted when it finishes.
   done_cv_.notify_all();
 }
 
-bool PgTorrentStore::write_with_retry(std::vector<Entry>& batch) {
+bool PgTorrentStore::write_with_retry(std::unique_ptr<pqxx::connection>& conn,
+                                      std::vector<Entry>& batch) {
   auto backoff = options_.retry_backoff_min;
   for (;;) {
     try {
-      if (!writer_conn_) connect_writer();
-      write_batch(batch);
+      if (!conn) conn = connect_writer();
+      write_batch(*conn, batch);
       return true;
     } catch (const std::exception& ex) {
       // Connection lost, server restarting, COMMIT in doubt, or a statement
       // error: the batch is idempotent, so retry it whole on a new connection.
       logger("store")->warn("batch of {} records failed, retrying in {} ms: {}", batch.size(),
                             backoff.count(), ex.what());
-      writer_conn_.reset();
+      conn.reset();
     }
     std::unique_lock lk(mu_);
     ++stats_.retries;
@@ -269,7 +272,7 @@ bool PgTorrentStore::write_with_retry(std::vector<Entry>& batch) {
   }
 }
 
-void PgTorrentStore::connect_writer() {
+std::unique_ptr<pqxx::connection> PgTorrentStore::connect_writer() {
   auto conn = std::make_unique<pqxx::connection>(options_.dsn);
   {
     pqxx::nontransaction tx(*conn);
@@ -278,12 +281,12 @@ void PgTorrentStore::connect_writer() {
     tx.exec("SET application_name = 'magnetar-store-writer'");
     tx.exec(kStagingDdl);
   }
-  writer_conn_ = std::move(conn);
   std::lock_guard lk(mu_);
   ++stats_.reconnects;
+  return conn;
 }
 
-void PgTorrentStore::write_batch(const std::vector<Entry>& batch) {
+void PgTorrentStore::write_batch(pqxx::connection& conn, const std::vector<Entry>& batch) {
   // The same infohash twice in one statement would make ON CONFLICT DO
   // UPDATE fail ("cannot affect row a second time"): merge duplicates.
   std::unordered_map<InfoHashV1, std::size_t> first_index;
@@ -308,7 +311,7 @@ void PgTorrentStore::write_batch(const std::vector<Entry>& batch) {
     }
   }
 
-  pqxx::work tx(*writer_conn_);
+  pqxx::work tx(conn);
   tx.exec("SELECT pg_advisory_xact_lock_shared(" + std::to_string(kWriteLockKey) + ")");
   {
     pqxx::stream_to copy(tx, "torrent_staging", kStagingColumns);

@@ -1,7 +1,8 @@
 // PgTorrentStore: the TorrentStore on PostgreSQL (schema/migrations/0002).
 //
 // submit() encodes records on the caller's thread (staged_row.hpp) and queues
-// them; one writer thread takes batches (max_batch_records or max_batch_bytes,
+// them; writer threads (writer_threads, each with its own connection) take
+// batches (max_batch_records or max_batch_bytes,
 // or whatever is queued once the oldest record has waited max_batch_delay),
 // and per batch, in one transaction:
 //   COPY into a temporary staging table (ON COMMIT DELETE ROWS), then
@@ -47,6 +48,10 @@ namespace magnetar::indexer::store {
 // ones gain little and delay acks.
 inline constexpr std::size_t kDefaultQueueCapacity = 20'000;
 inline constexpr std::size_t kDefaultMaxBatchRecords = 5'000;
+// Two connections: while one backend runs a batch's upserts, the other
+// receives the next COPY, so both cores work (rows are inserted in id order,
+// so concurrent batches cannot deadlock on each other's keys).
+inline constexpr std::size_t kDefaultWriterThreads = 2;
 inline constexpr std::size_t kDefaultMaxBatchBytes = 32u << 20;
 // An ack within a second of a quiet crawler's last record; the outbox on the
 // crawler side holds records until then.
@@ -61,6 +66,7 @@ struct PgTorrentStoreOptions {
   std::string dsn;
   std::size_t queue_capacity = kDefaultQueueCapacity;  // records
   std::size_t max_batch_records = kDefaultMaxBatchRecords;
+  std::size_t writer_threads = kDefaultWriterThreads;
   std::size_t max_batch_bytes = kDefaultMaxBatchBytes;
   std::chrono::milliseconds max_batch_delay = kDefaultMaxBatchDelay;
   std::size_t max_stored_files = kDefaultMaxStoredFiles;
@@ -81,10 +87,10 @@ struct PgTorrentStoreStats {
 
 class PgTorrentStore final : public TorrentStore {
  public:
-  // Starts the writer thread; it connects lazily (and retries), so the
+  // Starts the writer threads; they connect lazily (and retries), so the
   // constructor does not fail when the server is down.
   explicit PgTorrentStore(PgTorrentStoreOptions options);
-  // close(), then joins the writer.
+  // close(), then joins the writers.
   ~PgTorrentStore() override;
   PgTorrentStore(const PgTorrentStore&) = delete;
   PgTorrentStore& operator=(const PgTorrentStore&) = delete;
@@ -113,9 +119,9 @@ class PgTorrentStore final : public TorrentStore {
   void enqueue(std::vector<Entry> entries);
   void run();
   bool take_batch(std::vector<Entry>& batch);
-  bool write_with_retry(std::vector<Entry>& batch);
-  void write_batch(const std::vector<Entry>& batch);
-  void connect_writer();
+  bool write_with_retry(std::unique_ptr<pqxx::connection>& conn, std::vector<Entry>& batch);
+  void write_batch(pqxx::connection& conn, const std::vector<Entry>& batch);
+  std::unique_ptr<pqxx::connection> connect_writer();
   pqxx::connection& control_connection();
 
   const PgTorrentStoreOptions options_;
@@ -135,12 +141,10 @@ class PgTorrentStore final : public TorrentStore {
   std::chrono::steady_clock::time_point close_deadline_;
   PgTorrentStoreStats stats_;
 
-  std::unique_ptr<pqxx::connection> writer_conn_;  // writer thread only
-
   std::mutex control_mu_;  // triage/block/remove
   std::unique_ptr<pqxx::connection> control_conn_;
 
-  std::thread writer_;
+  std::vector<std::thread> writers_;
 };
 
 }  // namespace magnetar::indexer::store

@@ -421,6 +421,7 @@ TEST(PgTorrentStore, BoundedQueueRefusesOrBlocksWhenFull) {
   auto o = options_for(db.dsn());
   o.queue_capacity = 10;
   o.max_batch_records = 5;
+  o.writer_threads = 1;  // one batch held by the writer, the rest queued
   o.close_timeout = 0ms;
   PgTorrentStore store(o);
   // A first batch, which the writer holds while it retries.

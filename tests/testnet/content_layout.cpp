@@ -61,11 +61,16 @@ constexpr std::array<std::string_view, 6> kLanguages = {"English", "Spanish", "F
 
 constexpr std::int64_t kKiB = 1024;
 
+// `count` different words of `list` (count <= list.size()).
 std::string words(Rng& rng, Words list, int count, std::string_view sep) {
+  std::vector<std::size_t> chosen;
   std::string out;
-  for (int i = 0; i < count; ++i) {
-    if (i) out += sep;
-    out += rng.pick(list);
+  while (chosen.size() < static_cast<std::size_t>(count) && chosen.size() < list.size()) {
+    const std::size_t k = rng.between(0, list.size() - 1);
+    if (std::find(chosen.begin(), chosen.end(), k) != chosen.end()) continue;
+    if (!chosen.empty()) out += sep;
+    out += list[k];
+    chosen.push_back(k);
   }
   return out;
 }
@@ -209,15 +214,16 @@ void music_album(ContentLayout& out, std::size_t want, Rng& rng) {
 
 void discography(ContentLayout& out, std::size_t want, Rng& rng) {
   const std::string artist = artist_name(rng);
-  const int first = static_cast<int>(rng.between(1965, 2005));
+  const std::size_t albums = std::clamp<std::size_t>(want / 12, 1, 40);
+  // One album a year at most, the last one no later than 2024.
+  const int first = static_cast<int>(rng.between(1965, 2024 - albums + 1));
   const std::string format(rng.pick(Words(kAudioFormats)));
   const std::string ext = format.starts_with("FLAC") ? ".flac" : ".mp3";
-  const std::size_t albums = std::clamp<std::size_t>(want / 12, 1, 40);
   out.name = artist + " - Discography (" + std::to_string(first) + "-" +
-             std::to_string(first + 2 * static_cast<int>(albums)) + ") [" + format + "]";
+             std::to_string(first + static_cast<int>(albums) - 1) + ") [" + format + "]";
   std::size_t left = want;
   for (std::size_t a = 0; a < albums && left > 0; ++a) {
-    const std::string dir = std::to_string(first + 2 * static_cast<int>(a)) + " - " +
+    const std::string dir = std::to_string(first + static_cast<int>(a)) + " - " +
                             words(rng, kTitleWords, static_cast<int>(rng.between(1, 3)), " ");
     const std::size_t tracks = a + 1 == albums ? left : std::min(left, want / albums);
     if (tracks > 1) {

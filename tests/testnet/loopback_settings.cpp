@@ -1,5 +1,6 @@
 #include "tests/testnet/loopback_settings.hpp"
 
+#include <cstdlib>
 #include <libtorrent/alert.hpp>
 #include <libtorrent/disabled_disk_io.hpp>
 #include <libtorrent/disk_interface.hpp>
@@ -23,13 +24,32 @@ constexpr int kConnectionsLimit = 2'000;
 // Connection attempts per second: the default of 30 makes peers handed in
 // wait seconds (testnet-notes.md, the libtorrent baseline table).
 constexpr int kConnectionSpeed = 1'000;
-// UDP buffers of a client firing many lookups at once.
-constexpr int kClientSocketBuffer = 4 * 1024 * 1024;
+// UDP buffers: a seeder announcing thousands of torrents, or a client or
+// crawler firing hundreds of lookups, gets replies in bursts that overflow
+// the default buffer (testnet-notes.md). The kernel caps it at rmem_max.
+constexpr int kSocketBuffer = 4 * 1024 * 1024;
 // No limit on active torrents: testnet torrents are not auto-managed, this
 // only guards against a limit sneaking in (active_seeds is 5 by default).
 constexpr int kNoActiveLimit = 1'000'000;
 
 }  // namespace
+
+namespace {
+constexpr const char* kCertFileVariable = "SSL_CERT_FILE";  // OpenSSL's default bundle
+}  // namespace
+
+EmptyCaBundle::EmptyCaBundle() {
+  if (const char* value = std::getenv(kCertFileVariable)) previous_ = value;
+  ::setenv(kCertFileVariable, "/dev/null", 1);
+}
+
+EmptyCaBundle::~EmptyCaBundle() {
+  if (previous_) {
+    ::setenv(kCertFileVariable, previous_->c_str(), 1);
+  } else {
+    ::unsetenv(kCertFileVariable);
+  }
+}
 
 std::string loopback_address(std::size_t index) {
   return "127." + std::to_string(1 + index % 254) + "." + std::to_string(index / 254 % 256) + ".1";
@@ -57,6 +77,8 @@ lt::settings_pack loopback_settings(const std::string& address, std::uint16_t po
   s.set_int(lt::settings_pack::alert_queue_size, kAlertQueueSize);
   s.set_int(lt::settings_pack::connections_limit, kConnectionsLimit);
   s.set_int(lt::settings_pack::connection_speed, kConnectionSpeed);
+  s.set_int(lt::settings_pack::send_socket_buffer_size, kSocketBuffer);
+  s.set_int(lt::settings_pack::recv_socket_buffer_size, kSocketBuffer);
   s.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
   s.set_int(lt::settings_pack::active_limit, kNoActiveLimit);
   s.set_int(lt::settings_pack::active_seeds, kNoActiveLimit);
@@ -79,8 +101,6 @@ lt::session_params disk_less_session_params(lt::settings_pack settings) {
 
 lt::session_params client_session_params(const std::string& address) {
   lt::settings_pack s = loopback_settings(address, 0);
-  s.set_int(lt::settings_pack::send_socket_buffer_size, kClientSocketBuffer);
-  s.set_int(lt::settings_pack::recv_socket_buffer_size, kClientSocketBuffer);
   return disk_less_session_params(std::move(s));
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/settings_pack.hpp>
+#include <optional>
 #include <string>
 
 namespace magnetar::testnet {
@@ -25,9 +26,27 @@ lt::settings_pack loopback_settings(const std::string& address, std::uint16_t po
 // zeros, hashes are never checked): testnet sessions serve metadata only.
 lt::session_params disk_less_session_params(lt::settings_pack settings);
 
-// A stock client for tests: loopback settings, a 4 MiB UDP buffer (hundreds
-// of DHT lookups at once overflow the default), eager connections, the
-// alerts a test waits for (metadata, DHT replies).
+// A stock client for tests on its own address: the loopback settings (4 MiB
+// socket buffers, eager connections, the alerts a test waits for: metadata,
+// DHT replies) and a disk-less storage.
 lt::session_params client_session_params(const std::string& address);
+
+// libtorrent built with OpenSSL loads the system's CA bundle into every
+// session it constructs, for HTTPS trackers and web seeds: about 60 ms of CPU
+// per session, nearly all of the start time of a testnet (100 sessions: 7 s,
+// without it 0.1 s). Testnet sessions use neither. While an EmptyCaBundle
+// lives, OpenSSL is pointed at an empty bundle (SSL_CERT_FILE=/dev/null);
+// the previous value comes back when it goes. The variable is process-wide:
+// keep the scope to the construction of sessions. Testnet::start() does.
+class EmptyCaBundle {
+ public:
+  EmptyCaBundle();
+  ~EmptyCaBundle();
+  EmptyCaBundle(const EmptyCaBundle&) = delete;
+  EmptyCaBundle& operator=(const EmptyCaBundle&) = delete;
+
+ private:
+  std::optional<std::string> previous_;
+};
 
 }  // namespace magnetar::testnet

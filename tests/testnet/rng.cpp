@@ -37,14 +37,17 @@ std::uint64_t Rng::between(std::uint64_t lo, std::uint64_t hi) {
 double Rng::unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
 std::string Rng::bytes(std::size_t n) {
-  std::string out;
-  out.reserve(n + 8);
-  while (out.size() < n) {
-    std::uint64_t v = next();
-    for (int i = 0; i < 8 && out.size() < n; ++i, v >>= 8)
-      out.push_back(static_cast<char>(v & 0xff));
-  }
+  std::string out(n, '\0');
+  fill(out.data(), n);
   return out;
+}
+
+void Rng::fill(char* out, std::size_t n) {
+  std::size_t i = 0;
+  while (i < n) {
+    std::uint64_t v = next();
+    for (int k = 0; k < 8 && i < n; ++k, v >>= 8) out[i++] = static_cast<char>(v & 0xff);
+  }
 }
 
 }  // namespace magnetar::testnet

@@ -26,6 +26,7 @@ class Rng {
   bool chance(double p) { return unit() < p; }
   // `n` pseudo-random bytes.
   std::string bytes(std::size_t n);
+  void fill(char* out, std::size_t n);
 
   template <class T>
   const T& pick(std::span<const T> items) {

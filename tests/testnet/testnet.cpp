@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/alert_types.hpp>
@@ -30,9 +31,17 @@ constexpr auto kDhtStatsPeriod = std::chrono::milliseconds(250);
 // How often a node whose table is still short is joined to others again
 // (a ping can be lost while the other side is still starting).
 constexpr auto kRejoinPeriod = std::chrono::seconds(2);
+// How long start() waits for an announce to land before asking again.
+constexpr auto kReannouncePeriod = std::chrono::seconds(3);
+// Forced announces a seeder starts per second, and at once (see
+// release_announces).
+constexpr double kAnnouncesPerSecond = 500;
+constexpr double kAnnounceBurst = 100;
+// Threads constructing sessions at start.
+constexpr std::size_t kSessionBuilders = 8;
 // Longest the pump sleeps without a notification: alerts are drained on
 // libtorrent's notify, this only bounds a missed wake-up.
-constexpr auto kPumpIdle = std::chrono::milliseconds(200);
+constexpr auto kPumpIdle = std::chrono::milliseconds(50);
 
 std::chrono::milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -56,6 +65,8 @@ struct Testnet::Impl {
     std::optional<lt::udp::endpoint> udp;
     std::size_t routing_nodes = 0;
     std::vector<std::size_t> torrents;
+    std::deque<lt::torrent_handle> announce_queue;  // checked, not yet announced
+    double announce_tokens = kAnnounceBurst;
   };
 
   explicit Impl(TestnetOptions o) : options(std::move(o)) {}
@@ -74,7 +85,8 @@ struct Testnet::Impl {
   std::size_t added = 0;
   std::size_t checked = 0;
   bool announce_on_check = false;
-  std::unordered_set<std::uint64_t> announced;  // (torrent, seeder node, kind)
+  std::unordered_set<std::uint64_t> announced;                    // (torrent, seeder node, kind)
+  std::unordered_map<std::uint64_t, lt::torrent_handle> handles;  // (torrent, seeder node, 0)
   std::size_t announces = 0;
   std::size_t get_peers = 0;
 
@@ -101,6 +113,7 @@ struct Testnet::Impl {
   void pump_loop() {
     std::vector<lt::alert*> alerts;
     auto last_full_drain = Clock::now();
+    auto last_release = Clock::now();
     while (!stopping.load()) {
       {
         std::unique_lock lock(wake_mutex);
@@ -117,7 +130,30 @@ struct Testnet::Impl {
         for (lt::alert* a : alerts) handle(*node, a);
         changed.notify_all();
       }
+      release_announces(last_release);
     }
+  }
+
+  // Forces the announces of checked torrents, at most kAnnouncesPerSecond
+  // per seeder: each is a get_peers lookup whose replies come back at once,
+  // and thousands together overflow the seeder's UDP buffer.
+  void release_announces(Clock::time_point& last) {
+    const auto now = Clock::now();
+    const double refill = std::chrono::duration<double>(now - last).count() * kAnnouncesPerSecond;
+    last = now;
+    std::vector<lt::torrent_handle> release;
+    {
+      std::lock_guard lock(mutex);
+      for (auto& node : nodes) {
+        node->announce_tokens = std::min<double>(kAnnounceBurst, node->announce_tokens + refill);
+        while (!node->announce_queue.empty() && node->announce_tokens >= 1) {
+          release.push_back(std::move(node->announce_queue.front()));
+          node->announce_queue.pop_front();
+          node->announce_tokens -= 1;
+        }
+      }
+    }
+    for (const auto& h : release) h.force_dht_announce();
   }
 
   // Called with `mutex` held, on the pump thread.
@@ -137,10 +173,16 @@ struct Testnet::Impl {
     } else if (auto* add = lt::alert_cast<lt::add_torrent_alert>(a)) {
       if (add->error) failure = "adding a torrent to " + node.address + ": " + add->error.message();
       ++added;
+      const lt::info_hash_t ih =
+          add->params.ti ? add->params.ti->info_hashes() : add->params.info_hashes;
+      const auto torrent = torrent_by_id.find(to_id(ih.get_best()));
+      if (!add->error && torrent != torrent_by_id.end()) {
+        handles[announce_key(torrent->second.first, node.index, 0)] = add->handle;
+      }
     } else if (auto* check = lt::alert_cast<lt::torrent_checked_alert>(a)) {
       ++checked;
-      // BEP 5 announce now rather than in libtorrent's queue of one a second.
-      if (announce_on_check) check->handle.force_dht_announce();
+      // BEP 5 announce soon rather than in libtorrent's queue of one a second.
+      if (announce_on_check) node.announce_queue.push_back(check->handle);
     } else if (auto* announce = lt::alert_cast<lt::dht_announce_alert>(a)) {
       ++announces;
       const auto seeder = seeder_by_ip.find(announce->ip);
@@ -178,6 +220,25 @@ struct Testnet::Impl {
     }
   }
 
+  lt::settings_pack node_settings(const Node& node) const {
+    lt::settings_pack s = loopback_settings(node.address, options.port);
+    s.set_int(lt::settings_pack::dht_sample_infohashes_interval,
+              options.sample_infohashes_interval);
+    s.set_int(lt::settings_pack::dht_max_torrents, options.dht_max_torrents);
+    s.set_int(lt::settings_pack::dht_announce_interval, options.dht_announce_interval);
+    if (node.seeder && options.encryption == Encryption::kForced) {
+      s.set_int(lt::settings_pack::in_enc_policy, lt::settings_pack::pe_forced);
+      s.set_int(lt::settings_pack::out_enc_policy, lt::settings_pack::pe_forced);
+      s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_rc4);
+      s.set_bool(lt::settings_pack::prefer_rc4, true);
+    } else {
+      s.set_int(lt::settings_pack::in_enc_policy, lt::settings_pack::pe_enabled);
+      s.set_int(lt::settings_pack::out_enc_policy, lt::settings_pack::pe_enabled);
+      s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_both);
+    }
+    return s;
+  }
+
   void create_sessions() {
     const std::size_t total = options.dht_nodes + options.seeders;
     nodes.reserve(total);
@@ -186,27 +247,32 @@ struct Testnet::Impl {
       node->index = i;
       node->seeder = i >= options.dht_nodes;
       node->address = loopback_address(options.first_address + i);
-      lt::settings_pack s = loopback_settings(node->address, options.port);
-      s.set_int(lt::settings_pack::dht_sample_infohashes_interval,
-                options.sample_infohashes_interval);
-      s.set_int(lt::settings_pack::dht_max_torrents, options.dht_max_torrents);
-      s.set_int(lt::settings_pack::dht_announce_interval, options.dht_announce_interval);
-      if (node->seeder && options.encryption == Encryption::kForced) {
-        s.set_int(lt::settings_pack::in_enc_policy, lt::settings_pack::pe_forced);
-        s.set_int(lt::settings_pack::out_enc_policy, lt::settings_pack::pe_forced);
-        s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_rc4);
-        s.set_bool(lt::settings_pack::prefer_rc4, true);
-      } else {
-        s.set_int(lt::settings_pack::in_enc_policy, lt::settings_pack::pe_enabled);
-        s.set_int(lt::settings_pack::out_enc_policy, lt::settings_pack::pe_enabled);
-        s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_both);
-      }
-      node->session = std::make_unique<lt::session>(disk_less_session_params(std::move(s)));
-      if (node->seeder) {
-        seeder_by_ip.emplace(lt::make_address(node->address), i);
-      }
+      if (node->seeder) seeder_by_ip.emplace(lt::make_address(node->address), i);
       nodes.push_back(std::move(node));
     }
+    // A session's constructor mostly waits for its own thread to set up, so
+    // several are built at once.
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> builders;
+    std::mutex error_mutex;
+    std::string error;
+    std::optional<EmptyCaBundle> no_certificates;
+    if (options.skip_ca_bundle) no_certificates.emplace();
+    for (std::size_t b = 0; b < std::min(kSessionBuilders, total); ++b) {
+      builders.emplace_back([&] {
+        for (std::size_t i = next++; i < total; i = next++) {
+          try {
+            nodes[i]->session =
+                std::make_unique<lt::session>(disk_less_session_params(node_settings(*nodes[i])));
+          } catch (const std::exception& e) {
+            std::lock_guard lock(error_mutex);
+            error = "session " + nodes[i]->address + ": " + e.what();
+          }
+        }
+      });
+    }
+    for (auto& b : builders) b.join();
+    if (!error.empty()) throw TestnetError("testnet: " + error);
     // The pump reads `nodes`: start it only once the vector is complete.
     for (auto& node : nodes) {
       Node* n = node.get();
@@ -385,11 +451,30 @@ struct Testnet::Impl {
     phase = Clock::now();
     if (options.announce) {
       const std::size_t required = announces_required();
+      auto last_announce = Clock::now();
       std::unique_lock lock(mutex);
       wait(
           lock, deadline, "DHT announces", [&] { return announced.size() == required; },
           [&] {
             return std::to_string(announced.size()) + "/" + std::to_string(required) + " announced";
+          },
+          // An announce is lost when the replies to its get_peers lookup are
+          // (a burst of lookups overflows a UDP buffer): announce again.
+          [&] {
+            if (Clock::now() - last_announce < kReannouncePeriod) return;
+            last_announce = Clock::now();
+            std::vector<lt::torrent_handle> again;
+            {
+              std::lock_guard l(mutex);
+              for (const auto& [key, handle] : handles) {
+                const std::uint64_t base = key & ~std::uint64_t{1};
+                const auto& h = options.torrents[(base / 2) / nodes.size()].info_hashes;
+                if ((h.v1 && !announced.count(base)) || (h.v2 && !announced.count(base + 1))) {
+                  again.push_back(handle);
+                }
+              }
+            }
+            for (const auto& handle : again) handle.force_dht_announce();
           });
       report.announces_received = announces;
     }
@@ -408,6 +493,7 @@ struct Testnet::Impl {
     std::vector<lt::session_proxy> proxies;
     proxies.reserve(nodes.size());
     for (auto& n : nodes) {
+      if (!n->session) continue;
       n->session->set_alert_notify([] {});
       proxies.push_back(n->session->abort());
     }

@@ -36,15 +36,32 @@ void MessageReader::compact() {
   }
 }
 
+void MessageReader::skip_buffered() {
+  const std::size_t n = std::min(skip_remaining_, buffer_.size() - read_);
+  read_ += n;
+  skip_remaining_ -= n;
+}
+
 void MessageReader::feed(std::string_view bytes) {
   if (error_) return;  // the stream is dead; keep nothing
   compact();
+  if (skip_remaining_ > 0 && read_ == buffer_.size()) {
+    // Inside a skipped payload with nothing buffered: drop without copying.
+    const std::size_t n = std::min(skip_remaining_, bytes.size());
+    bytes.remove_prefix(n);
+    skip_remaining_ -= n;
+    stream_offset_ += n;
+  }
   buffer_.append(bytes);
 }
 
 Result<std::optional<Message>> MessageReader::next() {
   if (error_) return *error_;
   compact();
+  if (skip_remaining_ > 0) {
+    skip_buffered();
+    if (skip_remaining_ > 0) return std::optional<Message>();
+  }
   const std::size_t available = buffer_.size() - read_;
   if (available < kLengthPrefixSize) return std::optional<Message>();
   const std::uint32_t length = read_be32(buffer_.data() + read_);
@@ -55,8 +72,18 @@ Result<std::optional<Message>> MessageReader::next() {
     read_ = 0;
     return *error_;
   }
-  if (available - kLengthPrefixSize < length) return std::optional<Message>();
   Message m;
+  m.length = length;
+  if (length > max_buffered_) {
+    if (available < kLengthPrefixSize + 1) return std::optional<Message>();  // need the id
+    m.skipped = true;
+    m.id = static_cast<std::uint8_t>(buffer_[read_ + kLengthPrefixSize]);
+    read_ += kLengthPrefixSize + 1;
+    skip_remaining_ = length - 1;
+    skip_buffered();
+    return std::optional<Message>(m);
+  }
+  if (available - kLengthPrefixSize < length) return std::optional<Message>();
   if (length == 0) {
     m.keep_alive = true;
   } else {

@@ -3,10 +3,13 @@
 //
 // MessageReader takes the byte stream in chunks of any size and yields
 // complete messages. A length above its cap is an error before anything is
-// allocated for it, so a hostile peer costs at most one capped message of
-// buffer.
+// allocated for it. Messages longer than a second, smaller limit (a large
+// bitfield we have no use for) are reported without their payload, which is
+// discarded as it arrives: what a connection buffers stays small however
+// large the messages a peer may legitimately send.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -47,16 +50,29 @@ inline constexpr std::size_t kLengthPrefixSize = 4;
 // length prefix costs at most this much buffer.
 inline constexpr std::size_t kMaxMessageLength = std::size_t{1} << 20;
 
+// Largest message a metadata exchange buffers whole: a BEP 9 data message is
+// 16 KiB of metadata plus a dict of a few dozen bytes; extension handshakes
+// and ut_pex messages are far smaller. Longer messages are skipped.
+inline constexpr std::size_t kMaxBufferedMessageLength = 64 * 1024;
+
 struct Message {
   bool keep_alive = false;  // length 0: no id, no payload
+  // Longer than the reader's max_buffered: payload is empty and the
+  // payload bytes are discarded.
+  bool skipped = false;
   std::uint8_t id = 0;
+  std::uint32_t length = 0;  // id + payload, as on the wire
   // Valid until the next call to the reader that produced it.
   std::string_view payload;
 };
 
 class MessageReader {
  public:
-  explicit MessageReader(std::size_t max_length = kMaxMessageLength) : max_length_(max_length) {}
+  // Messages up to max_buffered are returned whole, longer ones up to
+  // max_length as skipped, longer ones still are an error.
+  explicit MessageReader(std::size_t max_length = kMaxMessageLength,
+                         std::size_t max_buffered = kMaxMessageLength)
+      : max_length_(max_length), max_buffered_(std::min(max_buffered, max_length)) {}
 
   // Appends received bytes.
   void feed(std::string_view bytes);
@@ -71,7 +87,11 @@ class MessageReader {
  private:
   void compact();
 
+  void skip_buffered();
+
   std::size_t max_length_;
+  std::size_t max_buffered_;
+  std::size_t skip_remaining_ = 0;  // payload bytes of a skipped message still to discard
   std::string buffer_;
   std::size_t read_ = 0;             // offset of the first unconsumed byte of buffer_
   std::uint64_t stream_offset_ = 0;  // offset of buffer_[0] in the whole stream, for errors

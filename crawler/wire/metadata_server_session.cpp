@@ -57,6 +57,11 @@ void MetadataServerSession::on_bytes(std::string_view bytes) {
 
 void MetadataServerSession::on_message(const Message& m) {
   if (m.keep_alive) return;
+  if (m.skipped) {
+    // A client's large bitfield is skipped; no extended message we answer is that long.
+    if (m.id != static_cast<std::uint8_t>(MessageId::kExtended)) return;
+    return close(SessionErrc::kMessageTooLarge, Error(WireErrc::kMessageTooLarge));
+  }
   if (m.id == static_cast<std::uint8_t>(MessageId::kRequest)) {
     // We announced no pieces; asking for one is a protocol violation, and we
     // never serve piece data anyway.

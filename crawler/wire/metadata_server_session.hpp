@@ -83,7 +83,7 @@ class MetadataServerSession {
   MetadataServerConfig config_;
   std::string handshake_buffer_;
   bool handshake_done_ = false;
-  MessageReader reader_;
+  MessageReader reader_{kMaxMessageLength, kMaxBufferedMessageLength};
   std::string output_;
   std::optional<InfoHashV1> info_hash_;
   std::shared_ptr<const std::string> metadata_;

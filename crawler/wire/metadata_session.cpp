@@ -58,6 +58,12 @@ void MetadataSession::on_bytes(std::string_view bytes) {
 
 void MetadataSession::on_message(const Message& m) {
   if (m.keep_alive) return;
+  if (m.skipped) {
+    // A large bitfield is of no use to us and was skipped; no extended
+    // message we understand is that long.
+    if (m.id != static_cast<std::uint8_t>(MessageId::kExtended)) return;
+    return fail(SessionErrc::kMessageTooLarge, Error(WireErrc::kMessageTooLarge));
+  }
   // Everything but extended messages (bitfield, have, choke, ...) is of no
   // use for metadata and ignored.
   if (m.id != static_cast<std::uint8_t>(MessageId::kExtended)) return;

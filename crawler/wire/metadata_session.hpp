@@ -121,7 +121,7 @@ class MetadataSession {
   MetadataSessionConfig config_;
   Phase phase_ = Phase::kAwaitHandshake;
   std::string handshake_buffer_;  // the peer's handshake, until complete
-  MessageReader reader_;
+  MessageReader reader_{kMaxMessageLength, kMaxBufferedMessageLength};
   std::string output_;
   std::optional<Handshake> peer_handshake_;
   std::optional<ExtensionHandshake> peer_extensions_;

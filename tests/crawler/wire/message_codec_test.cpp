@@ -173,6 +173,41 @@ TEST(MessageCodec, ErrorOffsetCountsConsumedBytes) {
   EXPECT_EQ(m.error(), Error(WireErrc::kMessageTooLarge, 15000));
 }
 
+TEST(MessageCodec, SkipsMessagesAboveTheBufferLimitWithoutKeepingThem) {
+  std::string stream;
+  append_message(stream, MessageId::kBitfield, std::string(100000, '\xff'));
+  append_extended(stream, 3, "d1:ae");
+  append_message(stream, MessageId::kBitfield, std::string(1001, '\x01'));
+  append_message(stream, MessageId::kBitfield, std::string(999, '\x01'));
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{4096}, stream.size()}) {
+    MessageReader reader(kMaxMessageLength, 1000);
+    std::vector<Got> got;
+    std::vector<std::uint32_t> lengths;
+    for (std::size_t at = 0; at < stream.size(); at += chunk) {
+      reader.feed(std::string_view(stream).substr(at, chunk));
+      while (true) {
+        auto m = reader.next();
+        ASSERT_TRUE(m.ok());
+        if (!*m) break;
+        got.push_back({(*m)->skipped, (*m)->id, std::string((*m)->payload)});
+        lengths.push_back((*m)->length);
+      }
+      // Never more than one chunk plus one buffered message.
+      ASSERT_LE(reader.buffered(), chunk + 1004) << chunk;
+    }
+    // keep_alive holds `skipped` here.
+    const std::vector<Got> expected = {{true, 5, ""},
+                                       {false, 20,
+                                        "\x03"
+                                        "d1:ae"s},
+                                       {true, 5, ""},
+                                       {false, 5, std::string(999, '\x01')}};
+    EXPECT_EQ(got, expected) << chunk;
+    EXPECT_EQ(lengths, (std::vector<std::uint32_t>{100001, 7, 1002, 1000})) << chunk;
+    EXPECT_EQ(reader.buffered(), 0u);
+  }
+}
+
 TEST(MessageCodec, ExtendedHeaderCountsIdAndExtendedId) {
   std::string out;
   append_extended(out, 3, "");

@@ -143,6 +143,7 @@ TEST(MetadataServerSession, IgnoresWhatAServerHasNoUseFor) {
   append_extended(noise, kLocalUtMetadataId, encode_ut_metadata_data(0, 5, "d1:ae"));
   append_extended(noise, kLocalUtMetadataId, encode_ut_metadata_reject(0));
   append_extended(noise, kLocalUtMetadataId, "d8:msg_typei9e5:piecei0ee");
+  append_message(noise, MessageId::kBitfield, std::string(kMaxBufferedMessageLength + 1, '\x0f'));
   s.on_bytes(client_handshake(f.ih) + noise + client_extensions() + noise);
   s.take_output();
   EXPECT_FALSE(s.finished());
@@ -212,6 +213,9 @@ TEST(MetadataServerSession, ClosesWithAPreciseReason) {
        SessionErrc::kProtocolError,
        true,
        {}},
+      {"huge extended message",
+       ready + extended_frame(kLocalUtMetadataId, std::string(kMaxBufferedMessageLength, 'd')),
+       SessionErrc::kMessageTooLarge, true, WireErrc::kMessageTooLarge},
   };
   for (const Case& c : cases) {
     MetadataServerSession s(f.source, config());

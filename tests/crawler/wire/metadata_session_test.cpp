@@ -240,6 +240,27 @@ TEST(MetadataSession, IgnoresMessagesItHasNoUseFor) {
   EXPECT_EQ(*r.result, info);
 }
 
+TEST(MetadataSession, SkipsAHugeBitfieldButNotAHugeExtendedMessage) {
+  const std::string info = make_info_dict(1000);
+  const auto ih = v1_of(info);
+  std::string bitfield;
+  append_message(bitfield, MessageId::kBitfield,
+                 std::string(kMaxBufferedMessageLength * 4, '\xff'));
+  const Fed ok = run(ExpectedInfoHash::from_id(ih),
+                     peer_handshake(ih) + bitfield + peer_extensions(1000) + peer_data(info, 0));
+  ASSERT_TRUE(ok.result.ok());
+  EXPECT_EQ(*ok.result, info);
+
+  const Fed big =
+      run(ExpectedInfoHash::from_id(ih),
+          peer_handshake(ih) + peer_extensions(1000) +
+              extended_frame(
+                  kLocalUtMetadataId,
+                  encode_ut_metadata_data(0, 1000, std::string(kMaxBufferedMessageLength, 'x'))));
+  ASSERT_FALSE(big.result.ok());
+  EXPECT_EQ(big.result.error().code, make_error_code(SessionErrc::kMessageTooLarge));
+}
+
 TEST(MetadataSession, CollectsPexPeersAndSurvivesABadPexMessage) {
   const std::string info = make_info_dict(1000);
   const auto ih = v1_of(info);

@@ -7,11 +7,13 @@
 //
 // The first input byte picks the chunk size the sessions are fed with, so
 // the fuzzer also explores how messages are split.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/sha.hpp"
 #include "crawler/wire/extension_handshake.hpp"
@@ -48,20 +50,51 @@ class OneSource final : public MetadataSource {
   }
 };
 
-void fuzz_reader(std::string_view data) {
-  MessageReader reader;
-  reader.feed(data);
-  std::size_t consumed = 0;
-  while (true) {
-    auto m = reader.next();
-    if (!m) break;
-    if (!*m) break;
-    CHECK((*m)->payload.size() < kMaxMessageLength);
-    if ((*m)->keep_alive) CHECK((*m)->payload.empty());
-    consumed += kLengthPrefixSize + ((*m)->keep_alive ? 0 : 1 + (*m)->payload.size());
-    CHECK(consumed <= data.size());
+// One message as (skipped, id, length), payload bytes aside.
+struct Seen {
+  bool keep_alive, skipped;
+  std::uint8_t id;
+  std::uint32_t length;
+  std::string payload;
+};
+
+std::vector<Seen> read_messages(std::string_view data, std::size_t max_buffered,
+                                std::size_t chunk) {
+  MessageReader reader(kMaxMessageLength, max_buffered);
+  std::vector<Seen> out;
+  for (std::size_t at = 0; at < data.size(); at += chunk) {
+    reader.feed(data.substr(at, chunk));
+    while (true) {
+      auto m = reader.next();
+      if (!m || !*m) break;
+      const Message& msg = **m;
+      CHECK(msg.payload.size() < kMaxMessageLength);
+      if (msg.keep_alive) CHECK(msg.payload.empty() && msg.length == 0);
+      if (msg.skipped) CHECK(msg.payload.empty() && msg.length > max_buffered);
+      if (!msg.keep_alive && !msg.skipped) CHECK(msg.payload.size() + 1 == msg.length);
+      out.push_back({msg.keep_alive, msg.skipped, msg.id, msg.length, std::string(msg.payload)});
+    }
+    // What is buffered is at most one chunk plus one buffered message.
+    CHECK(reader.buffered() <= chunk + max_buffered + kLengthPrefixSize);
   }
-  CHECK(reader.buffered() <= data.size());
+  return out;
+}
+
+void fuzz_reader(std::string_view data, std::size_t chunk) {
+  // Whole and skipping readers agree on every message but the skipped payloads.
+  const auto whole = read_messages(data, kMaxMessageLength, data.size() + 1);
+  const auto skipping = read_messages(data, 16, chunk);
+  // A skipped message is reported at its header, so the skipping reader may
+  // report one (skipped) message that the whole reader still waits for.
+  CHECK(skipping.size() <= whole.size() + 1);
+  if (skipping.size() > whole.size()) CHECK(skipping.back().skipped);
+  for (std::size_t i = 0; i < std::min(skipping.size(), whole.size()); ++i) {
+    CHECK(skipping[i].id == whole[i].id && skipping[i].length == whole[i].length);
+    if (!skipping[i].skipped) CHECK(skipping[i].payload == whole[i].payload);
+  }
+  std::size_t complete = 0;
+  for (const Seen& s : whole) complete += kLengthPrefixSize + s.length;
+  CHECK(complete <= data.size());
 }
 
 void fuzz_handshake(std::string_view data) {
@@ -165,13 +198,13 @@ void fuzz_server(std::string_view data, std::size_t chunk) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   const std::string_view data(reinterpret_cast<const char*>(bytes), size);
-  fuzz_reader(data);
   fuzz_handshake(data);
   fuzz_extension_handshake(data);
   fuzz_ut_metadata(data);
   fuzz_pex(data);
   const std::size_t chunk = size == 0 ? 1 : 1 + static_cast<std::uint8_t>(data[0]) % 64;
   const std::string_view rest = size == 0 ? data : data.substr(1);
+  fuzz_reader(rest, chunk);
   fuzz_client(rest, chunk, false);
   fuzz_client(rest, chunk, true);
   fuzz_server(rest, chunk);

@@ -27,7 +27,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // How often start() asks every node for its routing table size.
-constexpr auto kDhtStatsPeriod = std::chrono::milliseconds(250);
+constexpr auto kDhtStatsPeriod = std::chrono::milliseconds(50);
 // How often a node whose table is still short is joined to others again
 // (a ping can be lost while the other side is still starting).
 constexpr auto kRejoinPeriod = std::chrono::seconds(2);

@@ -4,19 +4,17 @@
 #include <sys/stat.h>
 
 #include <fstream>
-#include <pqxx/pqxx>
 #include <random>
 #include <stdexcept>
 
+#include "app/database.hpp"
 #include "common/codec.hpp"
 #include "common/log.hpp"
 #include "indexer/classify/banned_filter.hpp"
 #include "indexer/classify/classifier.hpp"
 #include "indexer/ingest/ingest_pipeline.hpp"
-#include "indexer/postgres/embedded_cluster.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
 #include "rpc/hub/hub_service.hpp"
-#include "schema/migrator.hpp"
 
 namespace magnetar::app {
 namespace {
@@ -80,7 +78,7 @@ std::string cluster_token(const Config& config) {
 }
 
 struct HubRuntime::Parts {
-  std::unique_ptr<indexer::postgres::EmbeddedCluster> cluster;
+  std::unique_ptr<Database> database;
   std::unique_ptr<store::PgTorrentStore> store;
   classify::Rules rules;
   classify::BannedRules banned_rules;
@@ -96,24 +94,11 @@ HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>())
   auto log = logger("hub");
   auto& p = *parts_;
 
-  std::string dsn = config.get("db.dsn");
-  if (dsn.empty()) {
-    indexer::postgres::ClusterOptions options;
-    options.data_dir = config.get("data_dir");
-    std::filesystem::create_directories(options.data_dir);
-    p.cluster = std::make_unique<indexer::postgres::EmbeddedCluster>(options);
-    log->info("starting the embedded PostgreSQL in {}", (options.data_dir / "postgres").string());
-    p.cluster->start();
-    dsn = p.cluster->dsn();
-  }
-  {
-    pqxx::connection db(dsn);
-    const auto r =
-        schema::migrate(db, schema::builtin_migrations(), [&](const schema::Migration& m) {
-          log->info("applying migration {}_{}", m.version, m.name);
-        });
-    log->info("database schema at version {}", r.schema_version);
-  }
+  p.database = std::make_unique<Database>(config, [&](const schema::Migration& m) {
+    log->info("applying migration {}_{}", m.version, m.name);
+  });
+  log->info("database schema at version {}", p.database->migrated().schema_version);
+  const auto& dsn = p.database->dsn();
 
   store::PgTorrentStoreOptions store_options;
   store_options.dsn = dsn;
@@ -148,13 +133,7 @@ HubRuntime::~HubRuntime() {
   if (p.server) p.server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   if (p.store) p.store->close();  // commits what is queued
   p.store.reset();
-  if (p.cluster) {
-    try {
-      p.cluster->stop();
-    } catch (const std::exception& e) {
-      logger("hub")->error("stopping PostgreSQL: {}", e.what());
-    }
-  }
+  p.database.reset();  // stops an embedded cluster
 }
 
 const std::string& HubRuntime::listen_address() const { return parts_->listen_address; }

@@ -2,27 +2,22 @@
 #include <pqxx/pqxx>
 
 #include "app/command.hpp"
-#include "schema/migrator.hpp"
+#include "app/database.hpp"
 
 namespace magnetar::app {
 
 void add_migrate_command(Commands& commands) {
   commands.add(
-      "migrate", "Apply the database migrations built into this binary (--db-dsn)",
+      "migrate",
+      "Apply the database migrations built into this binary (to --db-dsn, or to the embedded "
+      "cluster in --data-dir)",
       [](const Config& config) {
-        const auto& dsn = config.get("db.dsn");
-        if (dsn.empty()) {
-          std::cerr << "magnetar migrate: no database given: set --db-dsn or MAGNETAR_DB_DSN\n";
-          return 2;
-        }
         try {
-          pqxx::connection db(dsn);
-          const auto r =
-              schema::migrate(db, schema::builtin_migrations(), [](const schema::Migration& m) {
-                std::cout << "applying " << m.version << "_" << m.name << "\n";
-              });
-          std::cout << "schema at version " << r.schema_version << " (" << r.applied
-                    << " applied)\n";
+          Database db(config, [](const schema::Migration& m) {
+            std::cout << "applying " << m.version << "_" << m.name << "\n";
+          });
+          std::cout << "schema at version " << db.migrated().schema_version << " ("
+                    << db.migrated().applied << " applied)\n";
           return 0;
         } catch (const pqxx::broken_connection& e) {
           std::cerr << "magnetar migrate: cannot connect to PostgreSQL: " << e.what() << "\n";

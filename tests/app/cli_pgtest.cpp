@@ -21,6 +21,20 @@ TEST(CliMigrate, AppliesOnceThenReportsNothingToDo) {
   EXPECT_NE(second.out.find("(0 applied)"), std::string::npos) << second.out;
 }
 
+TEST(CliMigrate, WithoutADsnMigratesTheEmbeddedCluster) {
+  testing::TempDir dir;
+  // Run as root, PostgreSQL runs as `postgres` and must pass through the dir.
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
+  const auto data = (dir.path() / "data").string();
+  auto first = run_command({MAGNETAR_BINARY, "migrate", "--data-dir", data}, {"MAGNETAR_DB_DSN="});
+  EXPECT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_NE(first.out.find("applying 1_schema_version"), std::string::npos) << first.out;
+  auto second = run_command({MAGNETAR_BINARY, "migrate", "--data-dir", data}, {"MAGNETAR_DB_DSN="});
+  EXPECT_EQ(second.exit_code, 0) << second.out;
+  EXPECT_NE(second.out.find("(0 applied)"), std::string::npos) << second.out;
+}
+
 TEST(CliMigrate, UnreachableServerIsAClearError) {
   testing::TempDir dir;
   auto r = run_command({MAGNETAR_BINARY, "migrate", "--db-dsn",

@@ -54,11 +54,5 @@ TEST(Cli, BadSettingsExitWithAOneLineReason) {
   EXPECT_NE(r.out.find("log.level"), std::string::npos) << r.out;
 }
 
-TEST(Cli, MigrateWithoutADatabaseSaysWhatToSet) {
-  auto r = run_command({MAGNETAR_BINARY, "migrate"}, {"MAGNETAR_DB_DSN="});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("--db-dsn"), std::string::npos) << r.out;
-}
-
 }  // namespace
 }  // namespace magnetar

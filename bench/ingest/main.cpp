@@ -155,14 +155,16 @@ struct IngestResult {
   indexer::store::PgTorrentStoreStats stats;
 };
 
-IngestResult run_ingest(const std::string& dsn, std::uint64_t seed, std::uint64_t size) {
+IngestResult run_ingest(const std::string& dsn, std::uint64_t seed, std::uint64_t first,
+                        std::uint64_t size, std::size_t writer_threads) {
   IngestResult out;
   indexer::store::PgTorrentStoreOptions options;
   options.dsn = dsn;
+  options.writer_threads = writer_threads;
   indexer::store::PgTorrentStore store(options);
   std::atomic<std::uint64_t> acked{0};
   const double cpu_at_start = process_cpu_seconds();
-  ChunkSource source(seed, 0, size);
+  ChunkSource source(seed, first, size);
   const auto start = Clock::now();
   auto last_report = start;
   for (;;) {
@@ -235,6 +237,70 @@ double run_baseline(const std::string& dsn, std::uint64_t seed, std::uint64_t fi
   return seconds_since(start);
 }
 
+// The alternative to COPY: multi-row INSERT ... VALUES ... ON CONFLICT
+// statements (kRowsPerStatement rows each), kRowsPerTransaction per commit,
+// on one connection; compared with PgTorrentStore on one writer connection.
+double run_multirow(const std::string& dsn, std::uint64_t seed, std::uint64_t first,
+                    std::uint64_t count) {
+  constexpr std::size_t kRowsPerStatement = 500;
+  constexpr std::size_t kRowsPerTransaction = 5000;
+  pqxx::connection c(dsn);
+  ChunkSource source(seed, first, count);
+  const indexer::store::StagedRowOptions row_options;
+  auto lit = [&](const std::string& v, const char* cast) {
+    return v.empty() ? std::string("NULL") : c.quote(v) + cast;
+  };
+  const auto start = Clock::now();
+  std::vector<indexer::store::StagedRow> rows;
+  auto write = [&] {
+    if (rows.empty()) return;
+    pqxx::work tx(c);
+    for (std::size_t at = 0; at < rows.size(); at += kRowsPerStatement) {
+      const auto end = std::min(rows.size(), at + kRowsPerStatement);
+      std::string torrents =
+          "INSERT INTO torrents AS t (first_seen, last_seen, total_size, file_count,"
+          " piece_length, source, content_type, year, season, episode, resolution, private, id,"
+          " v2, name, name_raw, title, extensions) VALUES ";
+      std::string files = "INSERT INTO torrent_files (torrent_id, files) VALUES ";
+      bool any_files = false;
+      for (std::size_t i = at; i < end; ++i) {
+        const auto& r = rows[i];
+        if (i > at) torrents += ',';
+        torrents += "(timestamptz 'epoch' + " + std::to_string(r.first_seen_us) +
+                    " * interval '1 microsecond', timestamptz 'epoch' + " +
+                    std::to_string(r.last_seen_us) + " * interval '1 microsecond', " +
+                    std::to_string(r.total_size) + ", " + std::to_string(r.file_count) + ", " +
+                    std::to_string(r.piece_length) + ", " + std::to_string(r.source) + ", " +
+                    std::to_string(r.content_type) + ", " + lit(r.year, "::smallint") + ", " +
+                    lit(r.season, "::smallint") + ", " + lit(r.episode, "::smallint") + ", " +
+                    lit(r.resolution, "::smallint") + ", " + (r.is_private ? "true" : "false") +
+                    ", " + lit(r.id_hex, "::bytea") + ", " + lit(r.v2_hex, "::bytea") + ", " +
+                    c.quote(r.name) + ", " + lit(r.name_raw_hex, "::bytea") + ", " +
+                    lit(r.title, "") + ", " + lit(r.extensions, "::text[]") + ")";
+        if (!r.files_hex.empty()) {
+          if (any_files) files += ',';
+          files += "(" + lit(r.id_hex, "::bytea") + ", " + lit(r.files_hex, "::bytea") + ")";
+          any_files = true;
+        }
+      }
+      tx.exec(torrents +
+              " ON CONFLICT (id) DO UPDATE SET last_seen = greatest(t.last_seen,"
+              " excluded.last_seen)");
+      if (any_files) tx.exec(files + " ON CONFLICT (torrent_id) DO NOTHING");
+    }
+    tx.commit();
+    rows.clear();
+  };
+  for (;;) {
+    auto chunk = source.next();
+    if (chunk.empty()) break;
+    for (const auto& r : chunk) rows.push_back(indexer::store::make_staged_row(r, row_options));
+    if (rows.size() >= kRowsPerTransaction) write();
+  }
+  write();
+  return seconds_since(start);
+}
+
 struct RelationSize {
   std::string name;
   std::int64_t heap = 0, indexes = 0, toast = 0, total = 0;
@@ -271,14 +337,22 @@ std::uint64_t parse_count(const char* flag, const char* text) {
 
 int main(int argc, char** argv) {
   std::uint64_t size = kDefaultSize, baseline = kDefaultBaseline, seed = kDefaultSeed;
+  std::uint64_t compare = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if ((arg == "--size" || arg == "--baseline" || arg == "--seed") && i + 1 < argc) {
+    if ((arg == "--size" || arg == "--baseline" || arg == "--seed" || arg == "--compare") &&
+        i + 1 < argc) {
       const auto v = parse_count(argv[i], argv[i + 1]);
-      (arg == "--size" ? size : arg == "--baseline" ? baseline : seed) = v;
+      (arg == "--size"       ? size
+       : arg == "--baseline" ? baseline
+       : arg == "--seed"     ? seed
+                             : compare) = v;
       ++i;
     } else {
-      std::fprintf(stderr, "usage: bench_ingest [--size N] [--baseline N] [--seed S]\n");
+      std::fprintf(stderr,
+                   "usage: bench_ingest [--size N] [--baseline N] [--seed S] [--compare N]\n"
+                   "  --compare N: also time N torrents by COPY (one writer connection) and by\n"
+                   "               multi-row INSERT ... VALUES upserts, on fresh databases\n");
       return 2;
     }
   }
@@ -302,7 +376,7 @@ int main(int argc, char** argv) {
     std::printf("ingesting %llu corpus torrents (seed %llu) through PgTorrentStore...\n",
                 static_cast<unsigned long long>(size), static_cast<unsigned long long>(seed));
     std::fflush(stdout);
-    const auto ingest = run_ingest(dsn, seed, size);
+    const auto ingest = run_ingest(dsn, seed, 0, size, indexer::store::kDefaultWriterThreads);
     const auto sizes = relation_sizes(dsn);
 
     const auto baseline_dsn = create_database(server, "bench_baseline_" + pid);
@@ -312,6 +386,16 @@ int main(int argc, char** argv) {
     // A sample from beyond the ingested range: the same distribution.
     const double baseline_seconds = run_baseline(baseline_dsn, seed, size, baseline);
 
+    if (compare > 0) {
+      const auto copy_dsn = create_database(server, "bench_copy_" + pid);
+      const double copy_s = run_ingest(copy_dsn, seed, size, compare, 1).seconds;
+      const auto multi_dsn = create_database(server, "bench_multirow_" + pid);
+      const double multi_s = run_multirow(multi_dsn, seed, size, compare);
+      std::printf(
+          "compare on %llu torrents, one connection: COPY+upsert %.0f torrents/s,"
+          " multi-row INSERT upsert %.0f torrents/s\n",
+          static_cast<unsigned long long>(compare), compare / copy_s, compare / multi_s);
+    }
     const double tps = static_cast<double>(size) / ingest.seconds;
     const double fps = static_cast<double>(ingest.files) / ingest.seconds;
     const double baseline_tps = static_cast<double>(baseline) / baseline_seconds;

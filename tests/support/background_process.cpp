@@ -101,6 +101,18 @@ std::optional<int> BackgroundProcess::wait(std::chrono::seconds deadline) {
   return std::nullopt;
 }
 
+bool BackgroundProcess::wait_for_eof(std::chrono::seconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    {
+      std::lock_guard lock(mu_);
+      if (eof_) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
 std::string BackgroundProcess::output() const {
   std::lock_guard lock(mu_);
   return output_;

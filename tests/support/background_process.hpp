@@ -32,6 +32,8 @@ class BackgroundProcess {
   // Waits for the exit; the exit code (128 + signal if killed), or nullopt on
   // timeout.
   std::optional<int> wait(std::chrono::seconds deadline);
+  // Waits until the process's output is closed (all of it was read).
+  bool wait_for_eof(std::chrono::seconds deadline);
   std::string output() const;
 
  private:

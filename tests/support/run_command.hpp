@@ -12,7 +12,8 @@ struct CommandResult {
 };
 
 // Runs argv[0] with the given arguments (no shell), extra environment
-// variables as "NAME=value", and waits for it.
+// variables as "NAME=value", and waits for it (bounded: exit_code -1 when
+// it had to be killed).
 CommandResult run_command(const std::vector<std::string>& argv,
                           const std::vector<std::string>& env = {});
 

@@ -107,6 +107,16 @@ LoadResult<BannedRules> BannedRules::defaults() {
   return rules;
 }
 
+LoadResult<BannedRules> BannedRules::load(std::span<const std::filesystem::path> user_files) {
+  auto rules = defaults();
+  if (!rules) return rules;
+  for (const auto& path : user_files) {
+    auto status = rules->add_file(path);
+    if (!status) return status.error();
+  }
+  return rules;
+}
+
 LoadStatus BannedRules::add_toml(std::string_view text, std::string_view source) {
   toml::table root;
   try {

@@ -35,6 +35,8 @@ struct BannedRule {
 class BannedRules {
  public:
   static LoadResult<BannedRules> defaults();  // rules/banned.toml, embedded
+  // The defaults, then each user file in order.
+  static LoadResult<BannedRules> load(std::span<const std::filesystem::path> user_files);
   BannedRules() = default;
 
   LoadStatus add_toml(std::string_view text, std::string_view source);

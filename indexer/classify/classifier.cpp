@@ -1,6 +1,7 @@
 #include "indexer/classify/classifier.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 
 #include "indexer/classify/text_clean.hpp"
@@ -107,6 +108,24 @@ Prefix leading_prefix(std::string_view raw, std::string_view lowered, std::uint3
         }
       }
       break;
+    }
+    // A site name glued to the front: "SiteName www.site8.com.Title.2023".
+    if (const auto www = lowered.find("www.", i);
+        www != std::string_view::npos && www < end && www - i <= kMaxLeadingTagBytes && www > i) {
+      std::uint32_t j = static_cast<std::uint32_t>(www);
+      while (j < end && (std::isalnum(static_cast<unsigned char>(lowered[j])) ||
+                         lowered[j] == '.' || lowered[j] == '-')) {
+        ++j;
+      }
+      const std::string_view domain = lowered.substr(www, j - www);
+      if (looks_like_site(domain.substr(0, domain.find_last_not_of(".-") + 1))) {
+        while (j < end && is_name_separator(lowered[j])) ++j;
+        if (j < end) {
+          i = j;
+          p.start = i;
+          continue;
+        }
+      }
     }
     if (lowered.substr(i, end - i).starts_with("www.")) {
       std::uint32_t j = i;

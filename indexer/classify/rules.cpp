@@ -37,7 +37,7 @@ std::optional<Field> field_from_string(std::string_view name) {
 // Parses one document into a Rules, reporting the first error.
 class Parser {
  public:
-  Parser(Rules& rules, std::string_view source, Settings& settings,
+  Parser(std::string_view source, Settings& settings,
          std::array<FieldDefaults, kFieldCount>& fields, std::map<std::string, Term>& terms,
          std::vector<ShapeRule>& shapes, std::map<std::string, std::string>& extensions,
          std::map<std::string, TypeWeights>& groups)
@@ -47,9 +47,7 @@ class Parser {
         terms_(terms),
         shapes_(shapes),
         extensions_(extensions),
-        groups_(groups) {
-    (void)rules;
-  }
+        groups_(groups) {}
 
   std::optional<LoadError> run(const toml::table& root) {
     for (auto&& [key, node] : root) {
@@ -490,6 +488,16 @@ LoadResult<Rules> Rules::defaults() {
   return rules;
 }
 
+LoadResult<Rules> Rules::load(std::span<const std::filesystem::path> user_files) {
+  auto rules = defaults();
+  if (!rules) return rules;
+  for (const auto& path : user_files) {
+    auto status = rules->add_file(path);
+    if (!status) return status.error();
+  }
+  return rules;
+}
+
 LoadStatus Rules::add_toml(std::string_view text, std::string_view source) {
   toml::table root;
   try {
@@ -507,7 +515,7 @@ LoadStatus Rules::add_toml(std::string_view text, std::string_view source) {
   auto shapes = shapes_;
   auto extensions = extensions_;
   auto groups = groups_;
-  Parser parser(*this, source, settings, fields, terms, shapes, extensions, groups);
+  Parser parser(source, settings, fields, terms, shapes, extensions, groups);
   try {
     if (auto e = parser.run(root)) return *e;
   } catch (const std::exception& e) {  // std::bad_alloc only; nothing above throws otherwise

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -110,6 +111,8 @@ class Rules {
  public:
   // The shipped default rules (embedded in the library at build time).
   static LoadResult<Rules> defaults();
+  // The defaults, then each user file in order (later files override earlier ones).
+  static LoadResult<Rules> load(std::span<const std::filesystem::path> user_files);
   // An empty rule set, for tests and for users who want none of the defaults.
   Rules() = default;
 

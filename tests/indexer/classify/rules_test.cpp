@@ -214,6 +214,23 @@ TEST(Rules, UserSettingsOverrideDefaults) {
       0);
 }
 
+TEST(Rules, LoadAppliesUserFilesInOrderAndStopsAtTheFirstBadOne) {
+  testing::TempDir dir;
+  const std::vector<std::filesystem::path> files = {
+      dir.write("a.toml", "[[terms]]\nfield = \"source\"\nvalue = \"A\"\nwords = [\"ZZRip\"]\n"),
+      dir.write("b.toml", "[[terms]]\nfield = \"source\"\nvalue = \"B\"\nwords = [\"ZZRip\"]\n"),
+  };
+  auto rules = Rules::load(files);
+  ASSERT_TRUE(rules.ok()) << rules.error().message();
+  EXPECT_EQ(Classifier(*rules).classify("Film.2001.ZZRip.x264-GRP").source, "B");
+  const std::vector<std::filesystem::path> bad = {files[0],
+                                                  dir.write("c.toml", "[[terms]]\nwords = 1\n")};
+  auto failed = Rules::load(bad);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().source.find("c.toml"), std::string::npos);
+  EXPECT_EQ(failed.error().line, 2u);
+}
+
 TEST(Rules, EmptyRulesClassifyEverythingAsUnknown) {
   const Classifier classifier{Rules()};
   EXPECT_EQ(classifier.classify("The.Matrix.1999.1080p.BluRay.x264-GROUP").type,

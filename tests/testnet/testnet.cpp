@@ -312,26 +312,48 @@ struct Testnet::Impl {
 
   void add_torrents() {
     const auto& torrents = options.torrents;
-    const std::size_t seeders = options.seeders;
-    for (std::size_t t = 0; t < torrents.size(); ++t) {
-      const GeneratedTorrent& g = torrents[t];
-      for (std::size_t c = 0; c < options.copies; ++c) {
-        Node& node = *nodes[options.dht_nodes + (t + c) % seeders];
-        node.torrents.push_back(t);
-        lt::add_torrent_params atp;
+    const std::size_t copies = options.copies;
+    // Parsing the .torrent files is most of the work (v2 piece layers are
+    // checked against their roots): spread it over threads, then hand each
+    // torrent to its seeder.
+    std::vector<lt::add_torrent_params> params(torrents.size() * copies);
+    std::atomic<std::size_t> next{0};
+    std::mutex error_mutex;
+    std::string error;
+    auto work = [&] {
+      for (std::size_t k = next++; k < params.size(); k = next++) {
+        const GeneratedTorrent& g = torrents[k / copies];
+        lt::add_torrent_params& atp = params[k];
         // One torrent_info per session: libtorrent may change it (e.g. free
         // its piece layers), and sessions run on their own threads.
+        lt::error_code ec;
         atp.ti = std::make_shared<lt::torrent_info>(
             lt::span<const char>(g.torrent_file.data(),
                                  static_cast<std::ptrdiff_t>(g.torrent_file.size())),
-            lt::from_span);
+            ec, lt::from_span);
+        if (ec) {
+          std::lock_guard lock(error_mutex);
+          error = "torrent " + g.name + ": " + ec.message();
+        }
         atp.save_path = ".";  // never used: the storage is disk-less
         // Seeding, not auto-managed (active_seeds would cap how many seed and
         // announce), in seed mode (no checking of the absent files).
         atp.flags = lt::torrent_flags::seed_mode;
         if (!options.announce) atp.flags |= lt::torrent_flags::disable_dht;
-        node.session->async_add_torrent(std::move(atp));
       }
+    };
+    std::vector<std::thread> pool;
+    const std::size_t threads =
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kSessionBuilders);
+    for (std::size_t t = 1; t < std::min(threads, params.size()); ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    if (!error.empty()) throw TestnetError("testnet: " + error);
+    for (std::size_t k = 0; k < params.size(); ++k) {
+      const std::size_t t = k / copies;
+      Node& node = *nodes[options.dht_nodes + (t + k % copies) % options.seeders];
+      node.torrents.push_back(t);
+      node.session->async_add_torrent(std::move(params[k]));
     }
   }
 

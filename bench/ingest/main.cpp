@@ -248,7 +248,12 @@ double run_multirow(const std::string& dsn, std::uint64_t seed, std::uint64_t fi
   ChunkSource source(seed, first, count);
   const indexer::store::StagedRowOptions row_options;
   auto lit = [&](const std::string& v, const char* cast) {
-    return v.empty() ? std::string("NULL") : c.quote(v) + cast;
+    if (v.empty()) return std::string("NULL");
+    std::string out(1, '\'');
+    out.append(c.esc(v));
+    out.push_back('\'');
+    out.append(cast);
+    return out;
   };
   const auto start = Clock::now();
   std::vector<indexer::store::StagedRow> rows;
@@ -266,27 +271,51 @@ double run_multirow(const std::string& dsn, std::uint64_t seed, std::uint64_t fi
       for (std::size_t i = at; i < end; ++i) {
         const auto& r = rows[i];
         if (i > at) torrents += ',';
-        torrents += "(timestamptz 'epoch' + " + std::to_string(r.first_seen_us) +
-                    " * interval '1 microsecond', timestamptz 'epoch' + " +
-                    std::to_string(r.last_seen_us) + " * interval '1 microsecond', " +
-                    std::to_string(r.total_size) + ", " + std::to_string(r.file_count) + ", " +
-                    std::to_string(r.piece_length) + ", " + std::to_string(r.source) + ", " +
-                    std::to_string(r.content_type) + ", " + lit(r.year, "::smallint") + ", " +
-                    lit(r.season, "::smallint") + ", " + lit(r.episode, "::smallint") + ", " +
-                    lit(r.resolution, "::smallint") + ", " + (r.is_private ? "true" : "false") +
-                    ", " + lit(r.id_hex, "::bytea") + ", " + lit(r.v2_hex, "::bytea") + ", " +
-                    c.quote(r.name) + ", " + lit(r.name_raw_hex, "::bytea") + ", " +
-                    lit(r.title, "") + ", " + lit(r.extensions, "::text[]") + ")";
+        const auto micros = [](std::int64_t us) {
+          std::string t = "timestamptz 'epoch' + ";
+          t.append(std::to_string(us));
+          t.append(" * interval '1 microsecond'");
+          return t;
+        };
+        const std::string fields[] = {micros(r.first_seen_us),
+                                      micros(r.last_seen_us),
+                                      std::to_string(r.total_size),
+                                      std::to_string(r.file_count),
+                                      std::to_string(r.piece_length),
+                                      std::to_string(r.source),
+                                      std::to_string(r.content_type),
+                                      lit(r.year, "::smallint"),
+                                      lit(r.season, "::smallint"),
+                                      lit(r.episode, "::smallint"),
+                                      lit(r.resolution, "::smallint"),
+                                      r.is_private ? "true" : "false",
+                                      lit(r.id_hex, "::bytea"),
+                                      lit(r.v2_hex, "::bytea"),
+                                      lit(r.name, "::text"),
+                                      lit(r.name_raw_hex, "::bytea"),
+                                      lit(r.title, ""),
+                                      lit(r.extensions, "::text[]")};
+        torrents.push_back('(');
+        for (std::size_t k = 0; k < std::size(fields); ++k) {
+          if (k) torrents.append(", ");
+          torrents.append(fields[k]);
+        }
+        torrents.push_back(')');
         if (!r.files_hex.empty()) {
-          if (any_files) files += ',';
-          files += "(" + lit(r.id_hex, "::bytea") + ", " + lit(r.files_hex, "::bytea") + ")";
+          if (any_files) files.push_back(',');
+          files.push_back('(');
+          files.append(lit(r.id_hex, "::bytea"));
+          files.append(", ");
+          files.append(lit(r.files_hex, "::bytea"));
+          files.push_back(')');
           any_files = true;
         }
       }
-      tx.exec(torrents +
-              " ON CONFLICT (id) DO UPDATE SET last_seen = greatest(t.last_seen,"
-              " excluded.last_seen)");
-      if (any_files) tx.exec(files + " ON CONFLICT (torrent_id) DO NOTHING");
+      torrents.append(
+          " ON CONFLICT (id) DO UPDATE SET last_seen = greatest(t.last_seen, excluded.last_seen)");
+      tx.exec(torrents);
+      files.append(" ON CONFLICT (torrent_id) DO NOTHING");
+      if (any_files) tx.exec(files);
     }
     tx.commit();
     rows.clear();

@@ -453,6 +453,14 @@ class Parser {
                 lowered.find_first_of("./\\ ") != std::string::npos) {
               return error(Errc::kBadValue, *at, "\"" + ext + "\" is not a file extension");
             }
+            // TOML tables are unordered: two groups of one file claiming an
+            // extension would be settled by key order, so it is an error.
+            if (auto [it, fresh] = claimed_.emplace(lowered, group);
+                !fresh && it->second != group) {
+              return error(Errc::kBadValue, *at,
+                           "\"" + ext + "\" is listed in both [extensions." + it->second +
+                               "] and [extensions." + group + "]");
+            }
             extensions_[lowered] = group;
           }
         } else {
@@ -472,6 +480,7 @@ class Parser {
   std::vector<ShapeRule>& shapes_;
   std::map<std::string, std::string>& extensions_;
   std::map<std::string, TypeWeights>& groups_;
+  std::map<std::string, std::string> claimed_;  // extensions claimed by this document
 };
 
 }  // namespace

@@ -103,6 +103,13 @@ TEST(Rules, BadExtensionIsReported) {
             make_error_code(Errc::kBadValue));
 }
 
+TEST(Rules, ExtensionInTwoGroupsOfOneFileIsReported) {
+  const LoadError e =
+      load_error("[extensions.a]\nlist = [\"xyz\"]\n[extensions.b]\nlist = [\"XYZ\"]\n");
+  EXPECT_EQ(e.code, make_error_code(Errc::kBadValue));
+  EXPECT_NE(e.detail.find("[extensions.a]"), std::string::npos) << e.detail;
+}
+
 TEST(Rules, YearBoundsAreChecked) {
   EXPECT_EQ(load_error("[settings]\nyear_min = 2000\nyear_max = 1999\n").code,
             make_error_code(Errc::kBadValue));

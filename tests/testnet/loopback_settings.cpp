@@ -24,6 +24,10 @@ constexpr int kConnectionsLimit = 2'000;
 // Connection attempts per second: the default of 30 makes peers handed in
 // wait seconds (testnet-notes.md, the libtorrent baseline table).
 constexpr int kConnectionSpeed = 1'000;
+// A peer whose connection failed is tried again after (failures + 1) times
+// this many seconds; libtorrent's 60 s is longer than a test waits, and one
+// failed handshake under load then loses the torrent.
+constexpr int kMinReconnectSeconds = 1;
 // UDP buffers: a seeder announcing thousands of torrents, or a client or
 // crawler firing hundreds of lookups, gets replies in bursts that overflow
 // the default buffer (testnet-notes.md). The kernel caps it at rmem_max.
@@ -77,6 +81,7 @@ lt::settings_pack loopback_settings(const std::string& address, std::uint16_t po
   s.set_int(lt::settings_pack::alert_queue_size, kAlertQueueSize);
   s.set_int(lt::settings_pack::connections_limit, kConnectionsLimit);
   s.set_int(lt::settings_pack::connection_speed, kConnectionSpeed);
+  s.set_int(lt::settings_pack::min_reconnect_time, kMinReconnectSeconds);
   s.set_int(lt::settings_pack::send_socket_buffer_size, kSocketBuffer);
   s.set_int(lt::settings_pack::recv_socket_buffer_size, kSocketBuffer);
   s.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);

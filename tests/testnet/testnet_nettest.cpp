@@ -113,7 +113,14 @@ void expect_metadata_of_every_torrent(Testnet& net, Client& client) {
     client.session().remove_torrent(m->handle);
     return received.size() == torrents.size();
   });
-  EXPECT_TRUE(done) << "metadata of " << received.size() << "/" << torrents.size() << " torrents";
+  std::string missing;
+  for (std::size_t i = 0; i < torrents.size(); ++i) {
+    if (!received.count(i)) {
+      missing += " " + std::string(to_string(torrents[i].version)) + " '" + torrents[i].name + "'";
+    }
+  }
+  EXPECT_TRUE(done) << "metadata of " << received.size() << "/" << torrents.size()
+                    << " torrents; missing:" << missing;
   EXPECT_EQ(versions.size(), 3u) << "v1, v2 and hybrid";
 }
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/testnet/testnet.hpp"
+#include "tests/testnet/torrent_list.hpp"
 
 namespace {
 
@@ -153,16 +154,7 @@ int main(int argc, char** argv) {
   for (const auto& ep : seeders) std::printf("#   %s\n", magnetar::testnet::to_string(ep).c_str());
   if (!list_path.empty()) {
     std::ofstream list(list_path);
-    for (std::size_t i = 0; i < net.torrents().size(); ++i) {
-      const auto& t = net.torrents()[i];
-      list << (t.info_hashes.v1 ? t.info_hashes.v1->hex() : "-") << '\t'
-           << (t.info_hashes.v2 ? t.info_hashes.v2->hex() : "-") << '\t' << to_string(t.version)
-           << '\t' << t.info_dict.size() << '\t';
-      const auto eps = net.seeders_of(i);
-      for (std::size_t k = 0; k < eps.size(); ++k)
-        list << (k ? "," : "") << magnetar::testnet::to_string(eps[k]);
-      list << '\t' << t.name << '\n';
-    }
+    magnetar::testnet::write_torrent_list(net, list);
     if (!list) {
       std::cerr << "magnetar-testnet: cannot write " << list_path << "\n";
       return 1;

@@ -64,7 +64,6 @@ struct Testnet::Impl {
     std::optional<lt::tcp::endpoint> tcp;
     std::optional<lt::udp::endpoint> udp;
     std::size_t routing_nodes = 0;
-    std::vector<std::size_t> torrents;
     std::deque<lt::torrent_handle> announce_queue;  // checked, not yet announced
     double announce_tokens = kAnnounceBurst;
   };
@@ -250,8 +249,7 @@ struct Testnet::Impl {
       if (node->seeder) seeder_by_ip.emplace(lt::make_address(node->address), i);
       nodes.push_back(std::move(node));
     }
-    // A session's constructor mostly waits for its own thread to set up, so
-    // several are built at once.
+    // Sessions are independent: build several at once.
     std::atomic<std::size_t> next{0};
     std::vector<std::thread> builders;
     std::mutex error_mutex;
@@ -352,7 +350,6 @@ struct Testnet::Impl {
     for (std::size_t k = 0; k < params.size(); ++k) {
       const std::size_t t = k / copies;
       Node& node = *nodes[options.dht_nodes + (t + k % copies) % options.seeders];
-      node.torrents.push_back(t);
       node.session->async_add_torrent(std::move(params[k]));
     }
   }

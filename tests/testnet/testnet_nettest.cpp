@@ -11,10 +11,12 @@
 #include <libtorrent/torrent_info.hpp>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "common/sha.hpp"
 #include "tests/testnet/loopback_settings.hpp"
 #include "tests/testnet/testnet.hpp"
+#include "tests/testnet/torrent_list.hpp"
 
 namespace magnetar::testnet {
 namespace {
@@ -156,6 +158,21 @@ TEST(Testnet, StartsAndHandsOutEndpointsOnLoopback) {
   }
   const StartReport& r = net.start_report();
   EXPECT_GE(r.min_routing_table, 8u);
+
+  std::ostringstream list;
+  write_torrent_list(net, list);
+  std::istringstream lines(list.str());
+  std::size_t count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    const GeneratedTorrent& t = net.torrents()[count];
+    const std::string seeders =
+        to_string(net.seeders_of(count)[0]) + "," + to_string(net.seeders_of(count)[1]);
+    EXPECT_EQ(line, (t.info_hashes.v1 ? t.info_hashes.v1->hex() : "-") + "\t" +
+                        (t.info_hashes.v2 ? t.info_hashes.v2->hex() : "-") + "\t" +
+                        std::string(to_string(t.version)) + "\t" +
+                        std::to_string(t.info_dict.size()) + "\t" + seeders + "\t" + t.name);
+  }
+  EXPECT_EQ(count, 20u);
   // Every copy's announce of each infohash (two for a hybrid) reached a node.
   EXPECT_GE(r.announces_received, 2u * 20u);
 }

@@ -359,11 +359,19 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
   auto end = static_cast<std::uint32_t>(lowered.size());
   while (end > 0 && is_space(lowered[end - 1])) --end;
 
-  // A single-file torrent's name ends with the file's extension.
-  int name_group = extension_group(std::string_view(lowered).substr(0, end));
+  // A single-file torrent's name ends with the file's extension. A multi-file
+  // torrent's name is a folder ("Film.1080p.BluRay.DTS" does not end in .dts),
+  // and without a file list an extension that is also a term stays a term.
+  int name_group = -1;
+  if (files.size() <= 1) name_group = extension_group(std::string_view(lowered).substr(0, end));
   if (name_group >= 0) {
     const auto dot = lowered.rfind('.', end);
-    if (dot != std::string::npos && dot > 0) end = static_cast<std::uint32_t>(dot);
+    const std::string_view ext = std::string_view(lowered).substr(dot + 1, end - dot - 1);
+    if (files.empty() && term_index_.contains(ext)) {
+      name_group = -1;
+    } else if (dot != std::string::npos && dot > 0) {
+      end = static_cast<std::uint32_t>(dot);
+    }
   }
 
   const Prefix prefix = leading_prefix(name, lowered, end);

@@ -1,6 +1,7 @@
 #include "indexer/classify/text_clean.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace magnetar::indexer::classify {
 namespace {
@@ -86,6 +87,17 @@ std::string clean_title(std::string_view raw) {
     if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
     out += c;
   }
+  // A bracket the title cut open: "Papercuts (Singles Collection" -> "Papercuts".
+  std::vector<std::size_t> open_at;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (c == '(' || c == '[' || c == '{') {
+      open_at.push_back(i);
+    } else if ((c == ')' || c == ']' || c == '}') && !open_at.empty()) {
+      open_at.pop_back();
+    }
+  }
+  if (!open_at.empty() && open_at.front() > 0) out.resize(open_at.front());
   // Trim separators and unbalanced brackets at both ends.
   auto unbalanced_close = [&](char close) {
     const char open = close == ')' ? '(' : close == ']' ? '[' : '{';

@@ -118,30 +118,48 @@ Result<std::vector<TorrentFile>> decode_file_list(std::string_view bytes,
   return files;
 }
 
-std::string file_extension(std::string_view file_name) {
+namespace {
+
+// Writes the extension of file_name into out (kMaxExtensionLength bytes) and
+// returns its length, 0 when there is none.
+std::size_t extension_into(std::string_view file_name, char* out) {
   const auto dot = file_name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0) return {};
+  if (dot == std::string_view::npos || dot == 0) return 0;
   const auto ext = file_name.substr(dot + 1);
-  if (ext.empty() || ext.size() > kMaxExtensionLength) return {};
-  std::string out;
-  out.reserve(ext.size());
-  for (char c : ext) {
+  if (ext.empty() || ext.size() > kMaxExtensionLength) return 0;
+  for (std::size_t i = 0; i < ext.size(); ++i) {
+    const char c = ext[i];
     if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c - 'A' + 'a'));
+      out[i] = static_cast<char>(c - 'A' + 'a');
     } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      out.push_back(c);
+      out[i] = c;
     } else {
-      return {};
+      return 0;
     }
   }
-  return out;
+  return ext.size();
+}
+
+// Distinct extensions looked at per torrent: a hostile or huge torrent may
+// have thousands; the set is kept by a linear search, so bound its size.
+constexpr std::size_t kMaxDistinctExtensionsSeen = 256;
+
+}  // namespace
+
+std::string file_extension(std::string_view file_name) {
+  char buf[kMaxExtensionLength];
+  return std::string(buf, extension_into(file_name, buf));
 }
 
 std::vector<std::string> torrent_extensions(const TorrentRecord& record) {
   std::vector<std::string> out;
   auto add = [&](std::string_view file_name) {
-    auto ext = file_extension(file_name);
-    if (!ext.empty()) out.push_back(std::move(ext));
+    char buf[kMaxExtensionLength];
+    const std::string_view ext(buf, extension_into(file_name, buf));
+    if (ext.empty() || out.size() >= kMaxDistinctExtensionsSeen) return;
+    for (const auto& e : out)
+      if (e == ext) return;
+    out.emplace_back(ext);
   };
   if (record.files.empty()) {
     add(record.name);
@@ -149,11 +167,12 @@ std::vector<std::string> torrent_extensions(const TorrentRecord& record) {
     for (const auto& f : record.files)
       if (!f.path.empty()) add(f.path.back());
   }
-  std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() < b.size() : a < b;
-  });
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  if (out.size() > kMaxExtensions) out.resize(kMaxExtensions);
+  if (out.size() > kMaxExtensions) {
+    std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() < b.size() : a < b;
+    });
+    out.resize(kMaxExtensions);
+  }
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -57,7 +57,8 @@ inline constexpr std::size_t kMaxExtensions = 32;
 std::string file_extension(std::string_view file_name);
 
 // The sorted distinct extensions of a torrent's files (or of its name for a
-// single-file torrent), at most kMaxExtensions (the smallest ones kept).
+// single-file torrent), at most kMaxExtensions: the shortest (then smallest)
+// of the first 256 distinct ones met.
 std::vector<std::string> torrent_extensions(const TorrentRecord& record);
 
 }  // namespace magnetar::indexer::store

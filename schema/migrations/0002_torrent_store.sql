@@ -51,7 +51,10 @@ CREATE TABLE torrent_files (
 );
 -- lz4 compresses the repeated words of sibling file names (lists over ~2 kB;
 -- smaller ones stay inline uncompressed) at a fraction of pglz's CPU cost.
+-- MAIN keeps a compressed list in the heap row while it fits in a page: no
+-- TOAST chunk rows and index entries for the long lists.
 ALTER TABLE torrent_files ALTER COLUMN files SET COMPRESSION lz4;
+ALTER TABLE torrent_files ALTER COLUMN files SET STORAGE MAIN;
 
 -- Raw info dicts, kept by the store's raw_info_policy: `pinned` (default: only
 -- pinned torrents, which keepers must serve), `all` or `none`. `all` costs

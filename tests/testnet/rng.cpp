@@ -44,9 +44,15 @@ std::string Rng::bytes(std::size_t n) {
 
 void Rng::fill(char* out, std::size_t n) {
   std::size_t i = 0;
-  while (i < n) {
+  for (; i + 8 <= n; i += 8) {
     std::uint64_t v = next();
-    for (int k = 0; k < 8 && i < n; ++k, v >>= 8) out[i++] = static_cast<char>(v & 0xff);
+    // Little-endian order whatever the machine, so the bytes match everywhere.
+    for (int k = 0; k < 8; ++k, v >>= 8)
+      out[i + static_cast<std::size_t>(k)] = static_cast<char>(v & 0xff);
+  }
+  if (i < n) {
+    std::uint64_t v = next();
+    for (; i < n; ++i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
   }
 }
 

@@ -36,6 +36,10 @@ constexpr int kShrinkPasses = 40;
 // Close enough to the target: within 2% (or 100 bytes for small dicts).
 constexpr double kFitTolerance = 0.02;
 constexpr double kFitToleranceBytes = 100;
+// Piece count of v2 torrents, whose pieces do not show in the info dict:
+// typical counts, kept moderate since each piece costs a hash to generate.
+constexpr std::uint64_t kMinV2Pieces = 20;
+constexpr std::uint64_t kMaxV2Pieces = 1500;
 // Threads generating torrents at once.
 constexpr std::size_t kMaxGeneratorThreads = 8;
 // Smallest size of a file whose size the generator chooses.
@@ -235,7 +239,7 @@ GeneratedTorrent generate_torrent(std::uint64_t seed, TorrentVersion version,
   // info dict; v1 and hybrid a first guess, corrected below.
   const double first_pieces =
       version == TorrentVersion::kV2
-          ? static_cast<double>(rng.between(20, 4000))
+          ? static_cast<double>(rng.between(kMinV2Pieces, kMaxV2Pieces))
           : std::max(1.0, (target - static_cast<double>(files) * bytes_per_file(version)) /
                               kV1BytesPerPiece);
   double bulk_total = first_pieces * piece_length;

@@ -725,11 +725,19 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
   if (result.title.empty())
     result.title = clean_title(name.substr(prefix.start, end - prefix.start));
 
+  // "Artist - Album": the first spaced hyphen, en dash or em dash.
   if (result.type == ContentType::kAudioMusic) {
-    const auto dash = result.title.find(" - ");
+    std::size_t dash = std::string::npos, width = 0;
+    for (std::string_view sep : {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
+      const auto at = result.title.find(sep);
+      if (at < dash) {
+        dash = at;
+        width = sep.size();
+      }
+    }
     if (dash != std::string::npos) {
       result.artist = result.title.substr(0, dash);
-      result.album = result.title.substr(dash + 3);
+      result.album = result.title.substr(dash + width);
     }
   }
   return result;

@@ -3,6 +3,13 @@
 // and seeders of generated torrents (torrent_generator.hpp) announcing them
 // into that DHT. Tests and benchmarks get the endpoints; nothing leaves
 // 127.0.0.0/8. Settings: loopback_settings.hpp.
+//
+// Cost, measured on the project's 2-core machine while other builds ran
+// (load 10-20): 100 DHT nodes start in 0.1-0.3 s (22 MB RSS); 10 nodes and
+// 40 seeders of 2,000 torrents (18 KB info dicts on average) in 8-10 s wall,
+// 3.4 s of CPU (generating the torrents about 60%, parsing them for the
+// seeders about 35%), 280 MB RSS; stop() takes under 0.3 s. Generate the
+// torrents once and pass them in `torrents` to start several testnets.
 #pragma once
 
 #include <chrono>

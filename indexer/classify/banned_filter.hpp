@@ -16,11 +16,11 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "indexer/classify/classifier.hpp"
 #include "indexer/classify/load_error.hpp"
+#include "indexer/classify/string_map.hpp"
 
 namespace magnetar::indexer::classify {
 
@@ -72,8 +72,8 @@ class BannedFilter {
   };
   std::vector<BannedRule> rules_;
   std::vector<std::uint32_t> full_masks_;
-  Classifier::StringMap<std::vector<Ref>> phrases_;
-  Classifier::StringMap<std::uint8_t> first_token_tokens_;
+  StringMap<std::vector<Ref>> phrases_;
+  StringMap<std::uint8_t> first_token_tokens_;
 };
 
 }  // namespace magnetar::indexer::classify

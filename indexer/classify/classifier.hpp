@@ -10,11 +10,11 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "indexer/classify/classification.hpp"
 #include "indexer/classify/rules.hpp"
+#include "indexer/classify/string_map.hpp"
 
 namespace magnetar::indexer::classify {
 
@@ -48,13 +48,7 @@ class Classifier {
   void classify_batch(std::span<const TorrentInput> inputs, std::span<Classification> out) const;
   std::vector<Classification> classify_batch(std::span<const TorrentInput> inputs) const;
 
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  template <class V>
-  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
-
+ private:
   struct CompiledTerm {
     Field field = Field::kNone;
     std::string value;
@@ -63,11 +57,9 @@ class Classifier {
     float title_weight = 1.0f;
     std::uint8_t tokens = 1;
   };
-
   struct Hit;   // a term or shape match in a name
-  struct Scan;  // the hits of one name
+  struct Scan;  // the tokens and matches of one name
 
- private:
   void scan(std::string_view lowered, std::uint32_t start, std::uint32_t end, bool leading_group,
             Scan& out) const;
   bool valid_capture(const ShapeRule& rule, const ShapeMatch& m) const;

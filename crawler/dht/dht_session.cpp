@@ -92,6 +92,7 @@ struct DhtSession::Impl : std::enable_shared_from_this<DhtSession::Impl> {
   DhtEvents& events;
   std::unique_ptr<lt::session> session;
   std::atomic<bool> drain_posted{false};
+  bool listening = false;
   std::int64_t queries_out_exact = 0;
   std::vector<lt::alert*> alerts;
 
@@ -130,9 +131,6 @@ struct DhtSession::Impl : std::enable_shared_from_this<DhtSession::Impl> {
     s.set_bool(lt::settings_pack::enable_upnp, config.port_mapping);
     s.set_bool(lt::settings_pack::enable_natpmp, config.port_mapping);
     s.set_bool(lt::settings_pack::enable_ip_notifier, !config.loopback);
-    // Nothing but the DHT: no torrents, no incoming peer connections kept.
-    s.set_bool(lt::settings_pack::enable_incoming_utp, false);
-    s.set_bool(lt::settings_pack::enable_outgoing_utp, false);
     s.set_int(lt::settings_pack::dht_upload_rate_limit, static_cast<int>(dht_upload_limit()));
     s.set_int(lt::settings_pack::dht_max_peers_reply, config.max_peers_reply);
     s.set_int(lt::settings_pack::alert_queue_size, config.alert_queue_size);
@@ -147,8 +145,9 @@ struct DhtSession::Impl : std::enable_shared_from_this<DhtSession::Impl> {
       s.set_int(lt::settings_pack::dht_block_ratelimit, kLoopbackBlockRateLimit);
       s.set_int(lt::settings_pack::dht_block_timeout, kLoopbackBlockTimeoutSeconds);
     }
-    lt::alert_category_t mask = lt::alert_category::error | lt::alert_category::dht |
-                                lt::alert_category::dht_operation | lt::alert_category::stats;
+    lt::alert_category_t mask = lt::alert_category::error | lt::alert_category::status |
+                                lt::alert_category::dht | lt::alert_category::dht_operation |
+                                lt::alert_category::stats;
     if (config.count_queries) mask |= lt::alert_category::dht_log;
     s.set_int(lt::settings_pack::alert_mask, static_cast<int>(static_cast<std::uint32_t>(mask)));
     return s;
@@ -237,6 +236,12 @@ struct DhtSession::Impl : std::enable_shared_from_this<DhtSession::Impl> {
       for (const int i : metrics.queries_in) d.queries_in += c[i];
       if (config.count_queries) d.queries_out_exact = queries_out_exact;
       events.on_counters(d);
+    } else if (const auto* l = lt::alert_cast<lt::listen_succeeded_alert>(a)) {
+      // The DHT runs on the UDP (uTP) socket; a query sent before it is
+      // open is silently lost.
+      if (l->socket_type == lt::socket_type_t::utp) {
+        listening = true;
+      }
     } else if (const auto* pkt = lt::alert_cast<lt::dht_pkt_alert>(a)) {
       if (pkt->direction == lt::dht_pkt_alert::outgoing && is_query(pkt->pkt_buf()))
         ++queries_out_exact;
@@ -296,6 +301,8 @@ std::int64_t DhtSession::peer_wire_rate_limit() const {
   if (impl_->config.bandwidth_cap <= 0) return 0;
   return std::max<std::int64_t>(1, impl_->config.bandwidth_cap - impl_->dht_upload_limit());
 }
+
+bool DhtSession::listening() const { return impl_->listening; }
 
 std::uint16_t DhtSession::listen_port() const { return impl_->session->listen_port(); }
 

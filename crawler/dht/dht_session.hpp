@@ -136,6 +136,8 @@ class DhtSession {
   std::vector<char> save_state() const;
   // The share of the bandwidth cap left to the peer wire; 0 = unlimited.
   std::int64_t peer_wire_rate_limit() const;
+  // Whether the DHT's UDP socket is open: queries sent before are lost.
+  bool listening() const;
   // The UDP port the DHT listens on.
   std::uint16_t listen_port() const;
   NodeId node_id() const;

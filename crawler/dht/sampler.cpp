@@ -121,7 +121,7 @@ void Sampler::evict_one() {
 }
 
 void Sampler::learn(const Endpoint& endpoint, std::optional<NodeId> id, TimePoint now) {
-  if (endpoint.port == 0 || banned_.contains(endpoint.ip)) {
+  if (endpoint.port == 0 || banned_.contains(endpoint.ip) || (id && own_id_ && *id == *own_id_)) {
     ++stats_.rejected_contacts;
     return;
   }

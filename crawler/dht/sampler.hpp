@@ -132,6 +132,9 @@ class Sampler {
   // A contact from a routing table (id unknown) or a reply's `nodes`
   // (claimed id). Known endpoints are only refreshed in the LRU.
   void learn(const Endpoint& endpoint, std::optional<NodeId> id, TimePoint now);
+  // Our own node id: contacts carrying it are ourselves (other nodes list
+  // us in their `nodes`), never sampled.
+  void set_own_id(const NodeId& id) { own_id_ = id; }
   // The next request to send now, if any node is due, under the in-flight
   // cap and the per-IP rate. The caller sends it (or reports a timeout).
   std::optional<SampleRequest> next(TimePoint now);
@@ -198,6 +201,7 @@ class Sampler {
   NodeId next_target();
 
   SamplerConfig config_;
+  std::optional<NodeId> own_id_;
   std::unordered_map<Endpoint, Node, EndpointHash> nodes_;
   std::unordered_map<IpAddress, IpState, IpAddressHash> ips_;
   std::set<IpAddress> banned_;

@@ -354,6 +354,15 @@ TEST(Sampler, ScheduleSurvivesARestore) {
   EXPECT_EQ(second->endpoint, a);
 }
 
+TEST(Sampler, NeverSamplesItself) {
+  Sampler s;
+  s.set_own_id(id_of(42));
+  s.learn(ep(0x7f000009), id_of(42), kT0);
+  EXPECT_FALSE(s.knows(ep(0x7f000009)));
+  s.learn(ep(0x7f000009), id_of(43), kT0);
+  EXPECT_TRUE(s.knows(ep(0x7f000009)));
+}
+
 TEST(Sampler, RespectsTheInFlightCap) {
   SamplerConfig c;
   c.max_in_flight = 3;

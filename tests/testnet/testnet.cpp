@@ -95,6 +95,7 @@ struct Testnet::Impl {
   std::atomic<bool> stopping{false};
   std::thread pump;
   bool running = false;
+  bool started = false;  // start() was called: a testnet starts once
 
   std::uint64_t announce_key(std::size_t torrent, std::size_t node, int kind) const {
     return (static_cast<std::uint64_t>(torrent) * nodes.size() + node) * 2 +
@@ -371,6 +372,9 @@ struct Testnet::Impl {
     if (options.seeders == 0 && !options.torrents.empty()) {
       throw TestnetError("testnet: torrents but no seeders");
     }
+    if (options.announce && !options.torrents.empty() && options.dht_nodes + options.seeders < 2) {
+      throw TestnetError("testnet: announcing needs a DHT node besides the seeder (BEP 5)");
+    }
     options.copies =
         std::clamp<std::size_t>(options.copies, 1, std::max<std::size_t>(options.seeders, 1));
     for (std::size_t t = 0; t < options.torrents.size(); ++t) {
@@ -526,6 +530,8 @@ Testnet::Testnet(TestnetOptions options) : impl_(std::make_unique<Impl>(std::mov
 Testnet::~Testnet() { stop(); }
 
 void Testnet::start() {
+  if (impl_->started) throw TestnetError("testnet: start() called twice");
+  impl_->started = true;
   try {
     impl_->start();
   } catch (...) {

@@ -101,7 +101,9 @@ class Testnet {
 
   // Starts every session and returns once the DHT routing tables are filled
   // and (if asked) every seeder's announce of every torrent reached a node.
-  // Throws TestnetError when that takes longer than options.start_timeout.
+  // Throws TestnetError when that takes longer than options.start_timeout
+  // (having shut the sessions down), or on a second call. start() and stop()
+  // belong to one thread; the accessors below may be called from any.
   void start();
   // Shuts every session down (all at once, so it takes about as long as one);
   // idempotent.

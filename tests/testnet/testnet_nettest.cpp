@@ -184,6 +184,36 @@ TEST(Testnet, StopEndsEverySessionPromptlyAndTwiceIsHarmless) {
   net.stop();
   EXPECT_LT(Clock::now() - begin, 10s);
   net.stop();
+  EXPECT_THROW(net.start(), TestnetError) << "a testnet starts once";
+}
+
+TEST(Testnet, StartFailsWithinItsDeadlineWhenAnnouncesCannotLand) {
+  // Nobody joins anybody: the seeder's routing table stays empty, so its
+  // announces (BEP 5) reach no node, and start() must give up on time.
+  TestnetOptions o;
+  o.dht_nodes = 2;
+  o.seeders = 1;
+  o.join_degree = 0;
+  o.generator.count = 2;
+  o.start_timeout = 3s;
+  Testnet net(o);
+  const auto begin = Clock::now();
+  try {
+    net.start();
+    ADD_FAILURE() << "started without announcing";
+  } catch (const TestnetError& e) {
+    EXPECT_NE(std::string(e.what()).find("DHT announces"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(Clock::now() - begin, 3s + 5s);
+}
+
+TEST(Testnet, RefusesToAnnounceWithoutAnyOtherNode) {
+  TestnetOptions o;
+  o.dht_nodes = 0;
+  o.seeders = 1;
+  o.generator.count = 1;
+  Testnet net(o);
+  EXPECT_THROW(net.start(), TestnetError);
 }
 
 TEST(Testnet, StockClientGetsMetadataOfV1V2AndHybridTorrentsFromSeeders) {

@@ -455,6 +455,38 @@ TEST(PgTorrentStore, BoundedQueueRefusesOrBlocksWhenFull) {
   EXPECT_EQ(store.stats().batches, 0u);
 }
 
+TEST(PgTorrentStore, ConcurrentWritersReplayingTheSameInfohashesStoreEachOnce) {
+  Migrated m;
+  auto o = options_for(m.db.dsn());
+  o.writer_threads = 3;
+  o.max_batch_records = 150;
+  PgTorrentStore store(o);
+  constexpr int kIds = 2000;
+  std::atomic<int> acks{0};
+  // Each id three times, in different submissions and seen times, so that
+  // concurrent batches upsert overlapping ids.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < kIds; i += 50) {
+      std::vector<TorrentRecord> recs;
+      for (int k = i; k < i + 50; ++k) {
+        auto r = record((k * 7 + round * 13) % kIds);
+        r.seen_at = at_second(1'000 + round);
+        recs.push_back(std::move(r));
+      }
+      ASSERT_EQ(store.submit(std::move(recs), [&] { ++acks; }), SubmitResult::kAccepted);
+    }
+  }
+  store.flush();
+  EXPECT_EQ(acks.load(), 3 * kIds / 50);
+  EXPECT_EQ(count(m.db.dsn(), "SELECT count(*) FROM torrents"), kIds);
+  EXPECT_EQ(count(m.db.dsn(),
+                  "SELECT count(*) FROM torrents WHERE"
+                  " extract(epoch from last_seen) = 1002"
+                  " AND extract(epoch from first_seen) = 1000"),
+            kIds);
+  EXPECT_EQ(store.stats().retries, 0u);  // no deadlocks between the writers
+}
+
 TEST(PgTorrentStore, SurvivesItsConnectionBeingKilledWithoutLossOrDuplicates) {
   Migrated m;
   auto o = options_for(m.db.dsn());

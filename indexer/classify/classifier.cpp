@@ -351,97 +351,23 @@ int Classifier::extension_group(std::string_view path) const {
   return -1;
 }
 
-Classification Classifier::classify(std::string_view name, std::span<const FileEntry> files) const {
-  Classification result;
-  if (name.size() > kMaxNameBytes) name = name.substr(0, kMaxNameBytes);
-  std::string lowered;
-  lower_ascii(name, lowered);
-  auto end = static_cast<std::uint32_t>(lowered.size());
-  while (end > 0 && is_space(lowered[end - 1])) --end;
+Boundary Classifier::boundary_of(const Hit& h) const {
+  return h.term ? terms_[h.rule].boundary : shapes_[h.rule].boundary;
+}
 
-  // A single-file torrent's name ends with the file's extension. A multi-file
-  // torrent's name is a folder ("Film.1080p.BluRay.DTS" does not end in .dts),
-  // and without a file list an extension that is also a term stays a term.
-  int name_group = -1;
-  if (files.size() <= 1) name_group = extension_group(std::string_view(lowered).substr(0, end));
-  if (name_group >= 0) {
-    const auto dot = lowered.rfind('.', end);
-    const std::string_view ext = std::string_view(lowered).substr(dot + 1, end - dot - 1);
-    if (files.empty() && term_index_.contains(ext)) {
-      name_group = -1;
-    } else if (dot != std::string::npos && dot > 0) {
-      end = static_cast<std::uint32_t>(dot);
-    }
-  }
+// A year (or year range), not a date.
+bool Classifier::is_year_hit(const Hit& h) const {
+  if (h.term) return false;
+  const auto& roles = shapes_[h.rule].roles;
+  return std::find(roles.begin(), roles.end(), Role::kYear) != roles.end() &&
+         std::find(roles.begin(), roles.end(), Role::kMonth) == roles.end();
+}
 
-  const Prefix prefix = leading_prefix(name, lowered, end);
-  Scan scan_result;
-  scan_result.tokens.reserve(64);
-  scan_result.hits.reserve(32);
-  scan(lowered, prefix.start, end, !prefix.group.empty(), scan_result);
-  const std::vector<Token>& tokens = scan_result.tokens;
-  const std::vector<Hit>& hits = scan_result.hits;
-  // A leading "[Tag]" is a release group, but may also be a hint ("[Brazzers]").
-  const CompiledTerm* prefix_term = nullptr;
-  if (!prefix.group.empty()) {
-    if (auto it = term_index_.find(std::string_view(normalize_phrase(prefix.group)));
-        it != term_index_.end()) {
-      prefix_term = &terms_[it->second];
-    }
-  }
-
-  auto boundary_of = [&](const Hit& h) {
-    return h.term ? terms_[h.rule].boundary : shapes_[h.rule].boundary;
-  };
-  auto is_year_hit = [&](const Hit& h) {
-    if (h.term) return false;
-    const auto& roles = shapes_[h.rule].roles;
-    return std::find(roles.begin(), roles.end(), Role::kYear) != roles.end() &&
-           std::find(roles.begin(), roles.end(), Role::kMonth) == roles.end();
-  };
-  // The title ends at the first strong match (not the first token), then
-  // gives back any weak matches right before it.
-  auto title_end = [&](bool skip_years) {
-    std::size_t stop = tokens.size();
-    bool at_year = false;
-    for (const Hit& h : hits) {
-      if (h.first > 0 && boundary_of(h) == Boundary::kStrong && !(skip_years && is_year_hit(h))) {
-        stop = h.first;
-        at_year = is_year_hit(h);
-        break;
-      }
-    }
-    // Scene names put languages and editions after the year, so a weak word right
-    // before the year belongs to the title ("Johnny.English.2003").
-    for (bool again = !at_year; again;) {
-      again = false;
-      for (auto it = hits.rbegin(); it != hits.rend(); ++it) {
-        if (it->first > 0 && static_cast<std::size_t>(it->last) + 1 == stop &&
-            boundary_of(*it) == Boundary::kWeak) {
-          stop = it->first;
-          again = true;
-          break;
-        }
-      }
-    }
-    return stop;
-  };
-
-  // Type evidence from the name.
-  TypeWeights scores;
-  std::size_t stop = title_end(false);
-  for (const Hit& h : hits) {
-    const float factor = h.first < stop ? (h.term ? terms_[h.rule].title_weight : 1.0f) : 1.0f;
-    const TypeWeights& w = h.term ? terms_[h.rule].weights : shapes_[h.rule].weights;
-    for (std::size_t t = 0; t < kContentTypeCount; ++t) scores.values[t] += factor * w.values[t];
-  }
-
-  if (prefix_term) {
-    for (std::size_t t = 0; t < kContentTypeCount; ++t)
-      scores.values[t] += prefix_term->weights.values[t];
-  }
-
-  // Type evidence from the files: each extension group's share of the bytes.
+// Adds the evidence of the file list to `scores`: each extension group's share
+// of the bytes, and episode markers in the largest video files' names, whose
+// video attributes and season it returns.
+Classification Classifier::file_evidence(std::span<const FileEntry> files, int name_group,
+                                         TypeWeights& scores) const {
   std::vector<double> group_bytes(group_weights_.size(), 0.0);
   double total = 0;
   struct Largest {
@@ -531,23 +457,14 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
     scores[ContentType::kVideoEpisode] += settings_.file_episode_weight;
   }
 
-  // The type: the highest score, ties broken by the priority order.
-  ContentType best = ContentType::kUnknown;
-  float best_score = -std::numeric_limits<float>::infinity();
-  for (ContentType t : priority_) {
-    if (scores[t] > best_score) {
-      best_score = scores[t];
-      best = t;
-    }
-  }
-  if (best_score < settings_.min_score) best = ContentType::kUnknown;
-  result.type = best;
+  return from_files;
+}
 
-  // Software and games put years in product names ("Photoshop 2024").
-  if (best == ContentType::kSoftware || best == ContentType::kGame) stop = title_end(true);
-
-  // Attributes: from the matches after the title (and for some fields, anywhere).
-  for (const Hit& h : hits) {
+// Sets the attributes of the matches after the title (and, for fields read
+// from titles, of those inside it).
+void Classifier::apply_hits(const Scan& scan, std::size_t stop, std::string_view name,
+                            Classification& result) const {
+  for (const Hit& h : scan.hits) {
     const bool in_title = h.first < stop;
     if (h.term) {
       const CompiledTerm& t = terms_[h.rule];
@@ -656,6 +573,153 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
     }
     if (rule.field == Field::kFlag && !rule.value.empty()) append_unique(result.flags, rule.value);
   }
+}
+
+// The text after a dash glued to the last word before any trailing [tags]
+// ("x264-GROUP", "... 5.1 - GROUP"), if it is not a match and follows a strong one.
+std::string Classifier::trailing_group(std::string_view name, std::string_view lowered,
+                                       std::uint32_t end, const Scan& scan) const {
+  const std::vector<Token>& tokens = scan.tokens;
+  const std::vector<Hit>& hits = scan.hits;
+  if (tokens.empty()) return {};
+  // The last run before any trailing [tags], right after a '-' glued to the
+  // previous word ("x264-GROUP"), not covered by a match, after a strong match.
+  std::uint32_t tail = end;
+  for (int round = 0; round < 4; ++round) {
+    while (tail > 0 && is_space(lowered[tail - 1])) --tail;
+    if (tail == 0 || (lowered[tail - 1] != ']' && lowered[tail - 1] != ')')) break;
+    const char open = lowered[tail - 1] == ']' ? '[' : '(';
+    const auto at = lowered.rfind(open, tail - 1);
+    if (at == std::string::npos || at == 0) break;
+    tail = static_cast<std::uint32_t>(at);
+  }
+  std::size_t last = tokens.size();
+  while (last > 0 && tokens[last - 1].begin >= tail) --last;
+  if (last > 0 && tokens[last - 1].end == tail) {
+    std::size_t first = last - 1;
+    while (first > 0 && !tokens[first].run_start) --first;
+    const std::uint32_t begin = tokens[first].begin;
+    // "x264-GROUP", "[1080p]-GROUP", or p2p style "... 5.1 - GROUP".
+    const bool glued = begin >= 2 && lowered[begin - 1] == '-' &&
+                       (is_word_byte(static_cast<unsigned char>(lowered[begin - 2])) ||
+                        lowered[begin - 2] == ')' || lowered[begin - 2] == ']');
+    const bool spaced = begin >= 3 && lowered[begin - 1] == ' ' && lowered[begin - 2] == '-' &&
+                        lowered[begin - 3] == ' ';
+    bool covered = false, strong_before = false;
+    for (const Hit& h : hits) {
+      // A hint word ("Topaz") may be a group name too; an attribute may not.
+      const bool hint = h.term && h.first == first && terms_[h.rule].field == Field::kNone;
+      if (h.last >= first && h.first < last && !hint) covered = true;
+      if (h.last < first && boundary_of(h) == Boundary::kStrong) strong_before = true;
+    }
+    if ((glued || spaced) && !covered && strong_before && tail - begin <= kMaxGroupBytes) {
+      return sanitize_utf8(name.substr(begin, tail - begin));
+    }
+  }
+  return {};
+}
+
+Classification Classifier::classify(std::string_view name, std::span<const FileEntry> files) const {
+  Classification result;
+  if (name.size() > kMaxNameBytes) name = name.substr(0, kMaxNameBytes);
+  std::string lowered;
+  lower_ascii(name, lowered);
+  auto end = static_cast<std::uint32_t>(lowered.size());
+  while (end > 0 && is_space(lowered[end - 1])) --end;
+
+  // A single-file torrent's name ends with the file's extension. A multi-file
+  // torrent's name is a folder ("Film.1080p.BluRay.DTS" does not end in .dts),
+  // and without a file list an extension that is also a term stays a term.
+  int name_group = -1;
+  if (files.size() <= 1) name_group = extension_group(std::string_view(lowered).substr(0, end));
+  if (name_group >= 0) {
+    // extension_group() found a '.' after the last '/', not first in the base name.
+    const auto dot = static_cast<std::uint32_t>(lowered.rfind('.', end));
+    const std::string_view ext = std::string_view(lowered).substr(dot + 1, end - dot - 1);
+    if (files.empty() && term_index_.contains(ext)) {
+      name_group = -1;
+    } else {
+      end = dot;
+    }
+  }
+
+  const Prefix prefix = leading_prefix(name, lowered, end);
+  Scan scan_result;
+  scan_result.tokens.reserve(64);
+  scan_result.hits.reserve(32);
+  scan(lowered, prefix.start, end, !prefix.group.empty(), scan_result);
+  const std::vector<Token>& tokens = scan_result.tokens;
+  const std::vector<Hit>& hits = scan_result.hits;
+  // A leading "[Tag]" is a release group, but may also be a hint ("[Brazzers]").
+  const CompiledTerm* prefix_term = nullptr;
+  if (!prefix.group.empty()) {
+    if (auto it = term_index_.find(std::string_view(normalize_phrase(prefix.group)));
+        it != term_index_.end()) {
+      prefix_term = &terms_[it->second];
+    }
+  }
+
+  // The title ends at the first strong match (not the first token), then
+  // gives back any weak matches right before it.
+  auto title_end = [&](bool skip_years) {
+    std::size_t stop = tokens.size();
+    bool at_year = false;
+    for (const Hit& h : hits) {
+      if (h.first > 0 && boundary_of(h) == Boundary::kStrong && !(skip_years && is_year_hit(h))) {
+        stop = h.first;
+        at_year = is_year_hit(h);
+        break;
+      }
+    }
+    // Scene names put languages and editions after the year, so a weak word right
+    // before the year belongs to the title ("Johnny.English.2003").
+    for (bool again = !at_year; again;) {
+      again = false;
+      for (auto it = hits.rbegin(); it != hits.rend(); ++it) {
+        if (it->first > 0 && static_cast<std::size_t>(it->last) + 1 == stop &&
+            boundary_of(*it) == Boundary::kWeak) {
+          stop = it->first;
+          again = true;
+          break;
+        }
+      }
+    }
+    return stop;
+  };
+
+  // Type evidence from the name.
+  TypeWeights scores;
+  std::size_t stop = title_end(false);
+  for (const Hit& h : hits) {
+    const float factor = h.first < stop ? (h.term ? terms_[h.rule].title_weight : 1.0f) : 1.0f;
+    const TypeWeights& w = h.term ? terms_[h.rule].weights : shapes_[h.rule].weights;
+    for (std::size_t t = 0; t < kContentTypeCount; ++t) scores.values[t] += factor * w.values[t];
+  }
+
+  if (prefix_term) {
+    for (std::size_t t = 0; t < kContentTypeCount; ++t)
+      scores.values[t] += prefix_term->weights.values[t];
+  }
+
+  const Classification from_files = file_evidence(files, name_group, scores);
+
+  // The type: the highest score, ties broken by the priority order.
+  ContentType best = ContentType::kUnknown;
+  float best_score = -std::numeric_limits<float>::infinity();
+  for (ContentType t : priority_) {
+    if (scores[t] > best_score) {
+      best_score = scores[t];
+      best = t;
+    }
+  }
+  if (best_score < settings_.min_score) best = ContentType::kUnknown;
+  result.type = best;
+
+  // Software and games put years in product names ("Photoshop 2024").
+  if (best == ContentType::kSoftware || best == ContentType::kGame) stop = title_end(true);
+
+  apply_hits(scan_result, stop, name, result);
+
   // Software and games: the year was left in the title ("Doom Eternal (2020)").
   if (!result.year && (best == ContentType::kSoftware || best == ContentType::kGame)) {
     for (const Hit& h : hits) {
@@ -679,41 +743,8 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
   // The release group: a leading [Group], a known group name, or a trailing -GROUP.
   if (!prefix.group.empty()) {
     result.release_group = sanitize_utf8(prefix.group);
-  } else if (!tokens.empty()) {
-    // The last run before any trailing [tags], right after a '-' glued to the
-    // previous word ("x264-GROUP"), not covered by a match, after a strong match.
-    std::uint32_t tail = end;
-    for (int round = 0; round < 4; ++round) {
-      while (tail > 0 && is_space(lowered[tail - 1])) --tail;
-      if (tail == 0 || (lowered[tail - 1] != ']' && lowered[tail - 1] != ')')) break;
-      const char open = lowered[tail - 1] == ']' ? '[' : '(';
-      const auto at = lowered.rfind(open, tail - 1);
-      if (at == std::string::npos || at == 0) break;
-      tail = static_cast<std::uint32_t>(at);
-    }
-    std::size_t last = tokens.size();
-    while (last > 0 && tokens[last - 1].begin >= tail) --last;
-    if (last > 0 && tokens[last - 1].end == tail) {
-      std::size_t first = last - 1;
-      while (first > 0 && !tokens[first].run_start) --first;
-      const std::uint32_t begin = tokens[first].begin;
-      // "x264-GROUP", "[1080p]-GROUP", or p2p style "... 5.1 - GROUP".
-      const bool glued = begin >= 2 && lowered[begin - 1] == '-' &&
-                         (is_word_byte(static_cast<unsigned char>(lowered[begin - 2])) ||
-                          lowered[begin - 2] == ')' || lowered[begin - 2] == ']');
-      const bool spaced = begin >= 3 && lowered[begin - 1] == ' ' && lowered[begin - 2] == '-' &&
-                          lowered[begin - 3] == ' ';
-      bool covered = false, strong_before = false;
-      for (const Hit& h : hits) {
-        // A hint word ("Topaz") may be a group name too; an attribute may not.
-        const bool hint = h.term && h.first == first && terms_[h.rule].field == Field::kNone;
-        if (h.last >= first && h.first < last && !hint) covered = true;
-        if (h.last < first && boundary_of(h) == Boundary::kStrong) strong_before = true;
-      }
-      if ((glued || spaced) && !covered && strong_before && tail - begin <= kMaxGroupBytes) {
-        result.release_group = sanitize_utf8(name.substr(begin, tail - begin));
-      }
-    }
+  } else if (std::string group = trailing_group(name, lowered, end, scan_result); !group.empty()) {
+    result.release_group = std::move(group);
   }
 
   // The title: the text before `stop`, cleaned.

@@ -63,6 +63,14 @@ class Classifier {
   void scan(std::string_view lowered, std::uint32_t start, std::uint32_t end, bool leading_group,
             Scan& out) const;
   bool valid_capture(const ShapeRule& rule, const ShapeMatch& m) const;
+  Boundary boundary_of(const Hit& h) const;
+  bool is_year_hit(const Hit& h) const;
+  Classification file_evidence(std::span<const FileEntry> files, int name_group,
+                               TypeWeights& scores) const;
+  void apply_hits(const Scan& scan, std::size_t stop, std::string_view name,
+                  Classification& result) const;
+  std::string trailing_group(std::string_view name, std::string_view lowered, std::uint32_t end,
+                             const Scan& scan) const;
   int extension_group(std::string_view path) const;
 
   Settings settings_;

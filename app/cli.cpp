@@ -51,6 +51,7 @@ int run_cli(int argc, char** argv) {
   add_status_command(commands);
   add_migrate_command(commands);
   add_serve_command(commands);
+  add_reclassify_command(commands);
 
   try {
     app.parse(argc, argv);

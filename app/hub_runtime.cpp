@@ -7,6 +7,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "app/classifier_setup.hpp"
 #include "app/database.hpp"
 #include "common/codec.hpp"
 #include "common/log.hpp"
@@ -26,30 +27,6 @@ namespace store = indexer::store;
 constexpr std::size_t kTokenBytes = 32;
 // How long a stopping gRPC server lets streams finish before cancelling them.
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
-
-template <class T>
-T loaded_or_throw(classify::LoadResult<T> r, const char* what) {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.error().message());
-  return std::move(r).value();
-}
-
-classify::Rules load_rules(const Config& config) {
-  auto rules = loaded_or_throw(classify::Rules::defaults(), "classifier rules");
-  for (const auto& file : config.get_list("classify.rules")) {
-    auto status = rules.add_file(file);
-    if (!status.ok()) throw std::runtime_error(status.error().message());
-  }
-  return rules;
-}
-
-classify::BannedRules load_banned(const Config& config) {
-  auto banned = loaded_or_throw(classify::BannedRules::defaults(), "banned rules");
-  for (const auto& file : config.get_list("classify.banned")) {
-    auto status = banned.add_file(file);
-    if (!status.ok()) throw std::runtime_error(status.error().message());
-  }
-  return banned;
-}
 
 }  // namespace
 

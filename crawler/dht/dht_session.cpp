@@ -163,6 +163,10 @@ struct DhtSession::Impl : std::enable_shared_from_this<DhtSession::Impl> {
             lt::span<const char>(config.saved_state.data(),
                                  static_cast<std::ptrdiff_t>(config.saved_state.size())),
             lt::session::save_dht_state);
+        // libtorrent bootstraps from these itself, but only by a traversal
+        // that may run before its socket is open: ping them as well.
+        for (const auto& ep : saved.dht_state.nodes) config.bootstrap_nodes.push_back(from_lt(ep));
+        for (const auto& ep : saved.dht_state.nodes6) config.bootstrap_nodes.push_back(from_lt(ep));
         params.dht_state = std::move(saved.dht_state);
       } catch (const std::exception&) {
         // A corrupt saved state costs a fresh node id and a bootstrap.
@@ -302,7 +306,11 @@ std::int64_t DhtSession::peer_wire_rate_limit() const {
   return std::max<std::int64_t>(1, impl_->config.bandwidth_cap - impl_->dht_upload_limit());
 }
 
-bool DhtSession::listening() const { return impl_->listening; }
+bool DhtSession::listening() const {
+  // The socket opens first; queries sent before the DHT node runs are
+  // dropped without a trace.
+  return impl_->listening && impl_->session->is_dht_running();
+}
 
 std::uint16_t DhtSession::listen_port() const { return impl_->session->listen_port(); }
 

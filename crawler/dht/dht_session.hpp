@@ -56,8 +56,10 @@ struct DhtSessionConfig {
   // alerts: costs some CPU, for benchmarks). Otherwise queries are counted
   // from libtorrent's session counters.
   bool count_queries = false;
-  // The DHT state of an earlier run (DhtSession::save_state()): our node id
-  // and routing table.
+  // The DHT state of an earlier run (DhtSession::save_state()): its routing
+  // table's nodes are pinged at start. Its node id is offered to libtorrent,
+  // which keeps it only when it matches our external IP (BEP 42); until a
+  // vote has established that IP it picks a fresh one.
   std::vector<char> saved_state;
 };
 

@@ -135,6 +135,11 @@ void PgTorrentStore::enqueue(std::vector<Entry> entries) {
   work_cv_.notify_one();
 }
 
+bool PgTorrentStore::queue_full() const {
+  // Caller holds mu_.
+  return queue_.size() >= options_.queue_capacity || queued_bytes_ >= options_.queue_capacity_bytes;
+}
+
 SubmitResult PgTorrentStore::submit(std::vector<TorrentRecord> records, AckFn on_committed) {
   {
     std::lock_guard lk(mu_);
@@ -142,7 +147,7 @@ SubmitResult PgTorrentStore::submit(std::vector<TorrentRecord> records, AckFn on
   }
   auto entries = encode(records, std::move(on_committed));
   std::unique_lock lk(mu_);
-  space_cv_.wait(lk, [&] { return closing_ || queue_.size() < options_.queue_capacity; });
+  space_cv_.wait(lk, [&] { return closing_ || !queue_full(); });
   if (closing_) return SubmitResult::kClosed;
   enqueue(std::move(entries));
   return SubmitResult::kAccepted;
@@ -152,7 +157,7 @@ SubmitResult PgTorrentStore::try_submit(std::vector<TorrentRecord>&& records, Ac
   {
     std::lock_guard lk(mu_);
     if (closing_) return SubmitResult::kClosed;
-    if (queue_.size() >= options_.queue_capacity) return SubmitResult::kFull;
+    if (queue_full()) return SubmitResult::kFull;
   }
   auto entries = encode(records, std::move(on_committed));
   std::lock_guard lk(mu_);

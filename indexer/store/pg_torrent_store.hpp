@@ -16,9 +16,9 @@
 // duplicated, and nothing is dropped. synchronous_commit is forced on for the
 // writer's session: an ack means durable.
 //
-// Backpressure: submit() blocks while queue_capacity records wait (a
-// submission is admitted whole once the queue is below capacity);
-// try_submit() returns kFull instead.
+// Backpressure: submit() blocks while queue_capacity records or
+// queue_capacity_bytes of encoded rows wait (a submission is admitted whole
+// once the queue is below both); try_submit() returns kFull instead.
 //
 // block() and remove() run on a second connection. Batches hold a shared
 // transaction-level advisory lock and block() an exclusive one, so a batch in
@@ -47,6 +47,9 @@ namespace magnetar::indexer::store {
 // thousand rows amortise the commit's fsync and the statement overhead; larger
 // ones gain little and delay acks.
 inline constexpr std::size_t kDefaultQueueCapacity = 20'000;
+// And by encoded size: raw info dicts (up to 10 MiB each, kept under the
+// `all` policy) and long file lists must not let the queue grow without bound.
+inline constexpr std::size_t kDefaultQueueCapacityBytes = 256u << 20;
 inline constexpr std::size_t kDefaultMaxBatchRecords = 5'000;
 // Two connections: while one backend runs a batch's upserts, the other
 // receives the next COPY, so both cores work (rows are inserted in id order,
@@ -65,6 +68,7 @@ inline constexpr std::chrono::milliseconds kDefaultCloseTimeout{30'000};
 struct PgTorrentStoreOptions {
   std::string dsn;
   std::size_t queue_capacity = kDefaultQueueCapacity;  // records
+  std::size_t queue_capacity_bytes = kDefaultQueueCapacityBytes;
   std::size_t max_batch_records = kDefaultMaxBatchRecords;
   std::size_t writer_threads = kDefaultWriterThreads;
   std::size_t max_batch_bytes = kDefaultMaxBatchBytes;
@@ -117,6 +121,7 @@ class PgTorrentStore final : public TorrentStore {
 
   std::vector<Entry> encode(const std::vector<TorrentRecord>& records, AckFn on_committed);
   void enqueue(std::vector<Entry> entries);
+  bool queue_full() const;
   void run();
   bool take_batch(std::vector<Entry>& batch);
   bool write_with_retry(std::unique_ptr<pqxx::connection>& conn, std::vector<Entry>& batch);

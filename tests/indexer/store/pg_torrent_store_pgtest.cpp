@@ -455,6 +455,30 @@ TEST(PgTorrentStore, BoundedQueueRefusesOrBlocksWhenFull) {
   EXPECT_EQ(store.stats().batches, 0u);
 }
 
+TEST(PgTorrentStore, BoundsTheQueueByEncodedBytesToo) {
+  TestDatabase db;  // no tables: every batch fails, nothing leaves the queue
+  auto o = options_for(db.dsn());
+  o.queue_capacity = 1000;
+  o.queue_capacity_bytes = 64 * 1024;
+  o.raw_info_policy = RawInfoPolicy::kAll;
+  o.writer_threads = 1;
+  o.max_batch_records = 1;
+  o.max_batch_delay = 1h;
+  o.close_timeout = 0ms;
+  PgTorrentStore store(o);
+  int accepted = 0;
+  for (int i = 0; i < 100; ++i) {
+    auto r = record(i);
+    r.raw_info = std::string(20 * 1024, 'p');  // 40 KiB as hex
+    std::vector<TorrentRecord> one{std::move(r)};
+    if (store.try_submit(std::move(one), {}) == SubmitResult::kFull) break;
+    ++accepted;
+  }
+  // 64 KiB holds one or two such rows, plus the one the writer holds.
+  EXPECT_GE(accepted, 2);
+  EXPECT_LE(accepted, 4);
+}
+
 TEST(PgTorrentStore, ConcurrentWritersReplayingTheSameInfohashesStoreEachOnce) {
   Migrated m;
   auto o = options_for(m.db.dsn());

@@ -42,11 +42,11 @@ struct Classification {
   std::vector<std::string> languages;  // "multi", "fr", "de", ...
   std::vector<std::string> flags;      // "3d", "hdr", "dv", "remux", "proper", "extended", ...
   std::string release_group;
-  std::string bitrate;  // music: "320kbps", "V0", "24-96"
+  std::string bitrate;  // music and audiobooks only: "320kbps", "V0", "24-96"
   std::string artist;   // music: "Artist - Album (Year)"
   std::string album;
-  std::string platform;  // software/games: "Windows", "macOS", "PS4", ...
-  std::string version;   // software: "25.0.1"
+  std::string platform;  // software and games only: "Windows", "macOS", "PS4", ...
+  std::string version;   // software and games only: "25.0.1"
 
   bool has_flag(std::string_view flag) const {
     for (const auto& f : flags) {

@@ -720,6 +720,15 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
 
   apply_hits(scan_result, stop, name, result);
 
+  // Attributes that only mean something for some types ("Windows.2019.1080p" is
+  // a film, "640Kbps" in a film name is its audio track).
+  const bool program = best == ContentType::kSoftware || best == ContentType::kGame;
+  if (!program) {
+    result.platform.clear();
+    result.version.clear();
+  }
+  if (best != ContentType::kAudioMusic && best != ContentType::kAudiobook) result.bitrate.clear();
+
   // Software and games: the year was left in the title ("Doom Eternal (2020)").
   if (!result.year && (best == ContentType::kSoftware || best == ContentType::kGame)) {
     for (const Hit& h : hits) {

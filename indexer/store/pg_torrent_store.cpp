@@ -230,6 +230,11 @@ void PgTorrentStore::run() {
   batch.reserve(options_.max_batch_records);
   while (take_batch(batch)) {
     const bool committed = write_with_retry(conn, batch);
+    if (committed) {
+      // Counted before the acks run: an ack's receiver may read stats().
+      std::lock_guard lk(mu_);
+      ++stats_.batches;
+    }
     std::vector<AckFn*> acks;
     for (auto& e : batch)
       if (committed && --e.submission->remaining == 0 && e.submission->on_committed)
@@ -242,9 +247,9 @@ void PgTorrentStore::run() {
       }
     }
     {
+      // After the acks: flush() returns once they have run.
       std::lock_guard lk(mu_);
       done_total_ += batch.size();
-      if (committed) ++stats_.batches;
     }
     done_cv_.notify_all();
     batch.clear();

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -234,11 +235,13 @@ TEST(PgTorrentStore, AcknowledgesOnlyWhatAnotherConnectionCanSee) {
   std::atomic<int> acks{0};
   std::promise<void> all;
   pqxx::connection observer(m.db.dsn());
+  std::mutex observer_mu;  // acks run on any of the writer threads
   for (int i = 0; i < kSubmissions; ++i) {
     std::vector<TorrentRecord> recs;
     for (int k = 0; k < 50; ++k) recs.push_back(record(i * 100 + k));
     ASSERT_EQ(store.submit(std::move(recs),
                            [&, i] {
+                             std::lock_guard lk(observer_mu);
                              pqxx::read_transaction tx(observer);
                              const auto n =
                                  tx.exec1("SELECT count(*) FROM torrents WHERE id IN (decode('" +

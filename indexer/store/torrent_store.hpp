@@ -28,9 +28,10 @@ enum class SubmitResult : std::uint8_t {
   kClosed = 2,  // close() was called: nothing was taken
 };
 
-// Called once, on the store's writer thread, after every record of one
-// submission is committed (COMMIT returned; blocked ones were skipped).
-// Must be quick and must not call submit().
+// Called once, on one of the store's writer threads (acks of different
+// submissions may run concurrently), after every record of one submission is
+// committed (COMMIT returned; blocked ones were skipped). Must be quick and
+// must not call submit().
 using AckFn = std::function<void()>;
 
 // Infrastructure failures (PostgreSQL unreachable for a synchronous call).

@@ -1,17 +1,33 @@
 #include "crawler/dht/dht_crawler.hpp"
 
+#include <algorithm>
+
 namespace magnetar::crawler::dht {
+namespace {
+
+SamplerConfig sampler_config(const DhtCrawlerConfig& crawler, const DhtSessionConfig& session) {
+  SamplerConfig c = crawler.sampler;
+  if (session.bandwidth_cap > 0 && c.max_requests_per_second <= 0) {
+    // Sampling gets the DHT's share of the one cap.
+    c.max_requests_per_second = std::max(1.0, static_cast<double>(session.bandwidth_cap) *
+                                                  session.dht_share / kBytesPerSampleExchange);
+  }
+  return c;
+}
+
+}  // namespace
 
 DhtCrawler::DhtCrawler(boost::asio::io_context& io, DhtSessionConfig session,
                        DhtCrawlerConfig config, DiscoveryHandler on_discovery)
     : io_(io),
       config_(std::move(config)),
       on_discovery_(std::move(on_discovery)),
-      sampler_(config_.sampler),
+      sampler_(sampler_config(config_, session)),
       harvester_(config_.harvester),
       lookups_(config_.lookups),
       timer_(io) {
   for (const auto& seed : config_.seeds) session.bootstrap_nodes.push_back(seed);
+
   session_ = std::make_unique<DhtSession>(io_, std::move(session), *this);
   const auto now = Clock::now();
   for (const auto& seed : config_.seeds) sampler_.learn(seed, std::nullopt, now);

@@ -38,6 +38,11 @@ struct DhtCrawlerConfig {
   std::size_t max_sends_per_tick = 32;
 };
 
+// Bytes on the wire per sample_infohashes exchange: a query of about 100
+// bytes, a reply of 20 samples (400), 8 nodes (208) and framing, plus UDP/IP
+// headers both ways. Used to turn the bandwidth cap into a request rate.
+inline constexpr double kBytesPerSampleExchange = 800;
+
 class DhtCrawler final : public DhtEvents {
  public:
   using DiscoveryHandler = std::function<void(const Discovery&)>;

@@ -167,6 +167,22 @@ bool Sampler::rate_ok(IpState& ip, TimePoint now) const {
   return ip.sends.size() < static_cast<std::size_t>(config_.packets_per_ip_per_second);
 }
 
+bool Sampler::take_token(TimePoint now) {
+  const double rate = config_.max_requests_per_second;
+  if (rate <= 0) return true;
+  // A burst of at most one second's worth.
+  if (!tokens_at_) {
+    tokens_ = rate;
+  } else {
+    tokens_ =
+        std::min(rate, tokens_ + rate * std::chrono::duration<double>(now - *tokens_at_).count());
+  }
+  tokens_at_ = now;
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
 NodeId Sampler::next_target() {
   std::array<std::uint8_t, NodeId::kSize> bytes{};
   for (std::size_t i = 0; i < bytes.size(); i += 8) {
@@ -224,6 +240,10 @@ std::optional<SampleRequest> Sampler::next(TimePoint now) {
     if (!rate_ok(ip, now)) {
       ++stats_.rate_limited;
       continue;
+    }
+    if (!take_token(now)) {
+      ++stats_.throttled;
+      return std::nullopt;
     }
     ip.sends.push_back(now);
     unlink(endpoint, node);

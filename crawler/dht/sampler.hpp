@@ -82,6 +82,10 @@ struct SamplerConfig {
   // Packets per second to one IP (never above kMaxPacketsPerIpPerSecond on
   // the real DHT; the loopback testnet may raise it).
   int packets_per_ip_per_second = kMaxPacketsPerIpPerSecond;
+  // Requests per second over all nodes (0: no limit besides the in-flight
+  // cap). DhtCrawler derives it from the bandwidth cap: libtorrent's
+  // dht_upload_rate_limit only sheds the replies we owe, never our queries.
+  double max_requests_per_second = 0;
   TargetMode target_mode = TargetMode::kRandom;
   std::uint64_t seed = 1;
 };
@@ -121,6 +125,7 @@ struct SamplerStats {
   std::uint64_t evicted = 0;
   std::uint64_t rejected_contacts = 0;  // per-IP cap, banned IP, id conflicts
   std::uint64_t rate_limited = 0;       // picks skipped for the per-IP rate
+  std::uint64_t throttled = 0;          // picks deferred by max_requests_per_second
   std::uint64_t samples = 0;
   std::uint64_t new_infohashes = 0;
 };
@@ -153,6 +158,7 @@ class Sampler {
   // The fraction of recent samples that were new (exponential average).
   double recent_new_fraction() const { return new_fraction_; }
   const SamplerStats& stats() const { return stats_; }
+  const SamplerConfig& config() const { return config_; }
   const RecentSet& recent() const { return recent_; }
 
  private:
@@ -197,6 +203,7 @@ class Sampler {
   void drop(const Endpoint& endpoint);
   void ban(const IpAddress& ip);
   bool rate_ok(IpState& ip, TimePoint now) const;
+  bool take_token(TimePoint now);
   void evict_one();
   NodeId next_target();
 
@@ -215,6 +222,9 @@ class Sampler {
   std::uint64_t next_seq_ = 0;
   std::mt19937_64 rng_;
   std::uint64_t cursor_ = 0;
+  // Token bucket of max_requests_per_second.
+  double tokens_ = 0;
+  std::optional<TimePoint> tokens_at_;
   SamplerStats stats_;
 };
 

@@ -205,5 +205,18 @@ TEST(DhtCrawler, FindsTheSeedersOfEveryTorrent) {
   EXPECT_LE(crawler.lookups().in_flight(), config.lookups.max_in_flight);
 }
 
+TEST(DhtCrawler, TheBandwidthCapBoundsTheSampleRate) {
+  boost::asio::io_context io;
+  DhtSessionConfig session = loopback_session();
+  session.bandwidth_cap = 800'000;
+  session.dht_share = 0.25;
+  DhtCrawler capped(io, session, DhtCrawlerConfig{}, [](const Discovery&) {});
+  EXPECT_DOUBLE_EQ(capped.sampler().config().max_requests_per_second,
+                   800'000 * 0.25 / kBytesPerSampleExchange);
+  EXPECT_EQ(capped.session().peer_wire_rate_limit(), 600'000);
+  DhtCrawler unlimited(io, loopback_session(), DhtCrawlerConfig{}, [](const Discovery&) {});
+  EXPECT_EQ(unlimited.sampler().config().max_requests_per_second, 0);
+}
+
 }  // namespace
 }  // namespace magnetar::crawler::dht

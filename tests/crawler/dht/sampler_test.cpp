@@ -363,6 +363,20 @@ TEST(Sampler, NeverSamplesItself) {
   EXPECT_TRUE(s.knows(ep(0x7f000009)));
 }
 
+TEST(Sampler, KeepsToTheOverallRequestRate) {
+  SamplerConfig c;
+  c.max_requests_per_second = 10;
+  c.max_in_flight = 1'000;
+  Sampler s(c);
+  for (std::uint32_t i = 0; i < 100; ++i) s.learn(ep(0x0d000000 + i), std::nullopt, kT0);
+  int sent = 0;
+  while (s.next(kT0)) ++sent;
+  EXPECT_EQ(sent, 10);  // a second's burst
+  EXPECT_FALSE(s.next(kT0 + milliseconds(50)));
+  EXPECT_TRUE(s.next(kT0 + milliseconds(100)));
+  EXPECT_GT(s.stats().throttled, 0u);
+}
+
 TEST(Sampler, RespectsTheInFlightCap) {
   SamplerConfig c;
   c.max_in_flight = 3;

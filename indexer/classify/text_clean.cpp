@@ -38,6 +38,16 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return len;
 }
 
+bool letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// raw[i] is a letter standing alone between dots (or the ends): the "W" of "S.W.A.T".
+bool single_letter_at(std::string_view raw, std::size_t i) {
+  if (i >= raw.size() || !letter(raw[i])) return false;
+  const bool left = i == 0 || raw[i - 1] == '.';
+  const bool right = i + 1 == raw.size() || raw[i + 1] == '.';
+  return left && right;
+}
+
 }  // namespace
 
 std::string sanitize_utf8(std::string_view bytes) {
@@ -68,6 +78,8 @@ std::string clean_title(std::string_view raw) {
     const char c = raw[i];
     if (c == '.' && i > 0 && i + 1 < raw.size() && digit(raw[i - 1]) && digit(raw[i + 1])) {
       spaced += c;  // "2.5", "9.1"
+    } else if (c == '.' && single_letter_at(raw, i - 1) && single_letter_at(raw, i + 1)) {
+      spaced += c;  // acronyms: "S.W.A.T", "S.H.I.E.L.D"
     } else if (c == '.' || c == '_' || c == '\t') {
       spaced += ' ';
     } else {

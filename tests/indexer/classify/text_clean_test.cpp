@@ -25,6 +25,9 @@ TEST(TextClean, TitleSeparatorsBecomeSpaces) {
   EXPECT_EQ(clean_title("Spider-Man.No.Way.Home."), "Spider-Man No Way Home");
   EXPECT_EQ(clean_title("Vol.2.5.Title"), "Vol 2.5 Title");
   EXPECT_EQ(clean_title("  Title  -  "), "Title");
+  EXPECT_EQ(clean_title("S.W.A.T."), "S.W.A.T");
+  EXPECT_EQ(clean_title("Marvels.Agents.of.S.H.I.E.L.D."), "Marvels Agents of S.H.I.E.L.D");
+  EXPECT_EQ(clean_title("A.Quiet.Place."), "A Quiet Place");
 }
 
 TEST(TextClean, TitleBracketsAreBalanced) {

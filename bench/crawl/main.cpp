@@ -122,6 +122,7 @@ CrawlResult crawl(Testnet& net, const Options& o, dht::SamplerConfig sampler,
   });
   bool finished = false;
   std::optional<Clock::time_point> finish_at;
+  std::optional<CrawlResult> frozen;
   crawler.set_counters_handler([&](const dht::DhtCounters& c) {
     r.counters = c;
     if (finish_at) finished = true;
@@ -132,6 +133,9 @@ CrawlResult crawl(Testnet& net, const Options& o, dht::SamplerConfig sampler,
   std::function<void()> poll = [&] {
     if (!finish_at && (done(r, crawler.sampler()) || Clock::now() >= deadline)) {
       finish_at = Clock::now();
+      // Figures at this moment: replies still in flight count as queries
+      // sent but not as discoveries (the conservative side).
+      frozen = r;
       r.reached = r.coverage >= kCoverageGoal;
       r.seconds = std::chrono::duration<double>(*finish_at - t0).count();
       crawler.stop();
@@ -144,6 +148,11 @@ CrawlResult crawl(Testnet& net, const Options& o, dht::SamplerConfig sampler,
   poll();
   while (!finished && Clock::now() < deadline + std::chrono::seconds(10)) {
     io.run_for(std::chrono::milliseconds(50));
+  }
+  if (frozen) {
+    r.coverage = frozen->coverage;
+    r.torrents_found = frozen->torrents_found;
+    r.infohashes_found = frozen->infohashes_found;
   }
   r.queries = r.counters.queries_out();
   r.samples_sent = crawler.sampler().stats().sent;

@@ -34,6 +34,8 @@ constexpr std::size_t kMaxLeadingTagBytes = 64;
 // A trailing "-GROUP" longer than this is not a release group.
 constexpr std::size_t kMaxGroupBytes = 32;
 constexpr std::size_t kMaxExtensionBytes = 15;
+// How much the words of the largest video file's name count, next to the name's.
+constexpr float kLargestFileWeight = 0.5f;
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 bool is_name_separator(char c) { return c == ' ' || c == '.' || c == '_' || c == '-' || c == '\t'; }
@@ -433,7 +435,13 @@ Classification Classifier::file_evidence(std::span<const FileEntry> files, int n
       for (const Hit& h : file_scan.hits) {
         if (h.term) {
           const CompiledTerm& t = terms_[h.rule];
-          if (k != 0 || h.first == 0) continue;
+          if (k != 0) continue;
+          // The largest video's name counts half, as if it were title words:
+          // generic torrent names hide "Site - Performer - Scene.mp4".
+          for (std::size_t w = 0; w < kContentTypeCount; ++w) {
+            scores.values[w] += kLargestFileWeight * t.title_weight * t.weights.values[w];
+          }
+          if (h.first == 0) continue;
           if (t.field == Field::kResolution && from_files.resolution.empty())
             from_files.resolution = t.value;
           if (t.field == Field::kSource && from_files.source.empty()) from_files.source = t.value;

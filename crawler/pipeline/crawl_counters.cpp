@@ -1,0 +1,41 @@
+#include "crawler/pipeline/crawl_counters.hpp"
+
+#include <fmt/format.h>
+
+namespace magnetar::crawler::pipeline {
+
+std::uint64_t CrawlCounters::fetch_failed_total() const {
+  std::uint64_t total = 0;
+  for (const auto n : fetch_failed) total += n;
+  return total;
+}
+
+std::string progress_line(const CrawlCounters& before, const CrawlCounters& now, double seconds) {
+  const double s = seconds > 0 ? seconds : 1.0;
+  const auto rate = [&](std::uint64_t a, std::uint64_t b) {
+    return b >= a ? static_cast<double>(b - a) / s : 0.0;
+  };
+  std::string reasons;
+  for (std::size_t i = 0; i < kOutcomeSlots; ++i) {
+    const double r = rate(before.fetch_failed[i], now.fetch_failed[i]);
+    if (r <= 0) continue;
+    if (!reasons.empty()) reasons += ", ";
+    reasons += fmt::format("{} {:.1f}", state::to_string(static_cast<state::FetchOutcome>(i)), r);
+  }
+  std::string line = fmt::format(
+      "nodes {} (frontier {}) | samples {:.1f}/s | new {:.1f}/s | fetched {:.1f}/s, failed "
+      "{:.1f}/s",
+      now.routing_table_nodes, now.frontier_nodes, rate(before.samples_sent, now.samples_sent),
+      rate(before.new_infohashes, now.new_infohashes), rate(before.fetch_ok, now.fetch_ok),
+      rate(before.fetch_failed_total(), now.fetch_failed_total()));
+  if (!reasons.empty()) line += " (" + reasons + ")";
+  line += fmt::format(" | in flight {} | outbox {}{} | shipped {}, acked {}", now.fetches_in_flight,
+                      now.outbox_depth, now.outbox_full ? " FULL" : "", now.shipped, now.acked);
+  if (now.triage_failures > before.triage_failures) {
+    line += fmt::format(" | hub triage failing ({})", now.triage_failures - before.triage_failures);
+  }
+  if (now.ship_auth_failures > before.ship_auth_failures) line += " | hub refuses the token";
+  return line;
+}
+
+}  // namespace magnetar::crawler::pipeline

@@ -1,0 +1,454 @@
+#include "crawler/pipeline/crawl_node.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/address_v6.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/log.hpp"
+#include "crawler/dht/recent_set.hpp"
+#include "crawler/pipeline/blocking_worker.hpp"
+#include "crawler/pipeline/fetch_outcome.hpp"
+#include "crawler/state/state_errors.hpp"
+#include "crawler/wire/expected_info_hash.hpp"
+
+namespace magnetar::crawler::pipeline {
+namespace {
+
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+// The network thread's housekeeping period: batch ages, counters, the pump.
+constexpr std::chrono::milliseconds kTick{100};
+// A hub that keeps failing is logged at most this often.
+constexpr std::chrono::seconds kHubErrorLogInterval{30};
+// A full outbox is re-checked this often (and on stop).
+constexpr std::chrono::milliseconds kOutboxRoomWait{500};
+
+state::Source to_state_source(dht::Source s) {
+  switch (s) {
+    case dht::Source::kSample:
+      return state::Source::kDhtSample;
+    case dht::Source::kAnnounce:
+      return state::Source::kDhtAnnounce;
+    case dht::Source::kGetPeers:
+      return state::Source::kDhtGetPeers;
+  }
+  return state::Source::kUnknown;
+}
+
+asio::ip::tcp::endpoint to_tcp(const dht::Endpoint& e) {
+  if (e.ip.v6) {
+    return {asio::ip::address_v6(e.ip.bytes), e.port};
+  }
+  asio::ip::address_v4::bytes_type b{};
+  std::copy_n(e.ip.bytes.begin(), b.size(), b.begin());
+  return {asio::ip::address_v4(b), e.port};
+}
+
+// An infohash on its way through the stages.
+struct Pending {
+  InfoHashV1 id;
+  dht::Source source = dht::Source::kSample;
+  std::optional<dht::Endpoint> peer;  // the announcer (kAnnounce)
+  state::TimePoint seen_at{};
+};
+
+}  // namespace
+
+PipelineBounds bounds_for(std::size_t concurrency) {
+  const std::size_t c = std::max<std::size_t>(concurrency, 1);
+  PipelineBounds b{};
+  b.fetches_in_flight = c;
+  b.fetch_queue = 4 * c;
+  b.triage_batch = std::clamp<std::size_t>(2 * c, 16, ship::kMaxTriageBatch);
+  b.triage_backlog = std::max(8 * c, b.triage_batch);
+  b.lookups_in_flight = std::clamp<std::size_t>(c / 4, 8, 64);
+  return b;
+}
+
+struct CrawlNode::Impl {
+  explicit Impl(CrawlNodeOptions o)
+      : options(std::move(o)),
+        bounds(bounds_for(options.concurrency)),
+        log(logger("crawler")),
+        node(options.state),
+        hub(options.hub),
+        shipper(hub, node.outbox(), options.shipper),
+        worker(bounds.triage_backlog),
+        recent(options.recent_capacity) {}
+
+  // --- network thread ---------------------------------------------------
+
+  void on_discovery(const dht::Discovery& d) {
+    ++discovered;
+    if (!recent.insert(d.info_hash)) {
+      ++repeats;
+      return;
+    }
+    if (batch.empty()) batch_started = SteadyClock::now();
+    batch.push_back({d.info_hash, d.source, d.peer, state::Clock::now()});
+    if (batch.size() >= bounds.triage_batch) flush();
+  }
+
+  void flush() {
+    if (batch.empty()) return;
+    const std::size_t n = batch.size();
+    auto job = [this, b = std::move(batch)]() mutable { triage(std::move(b)); };
+    batch = {};
+    if (!worker.try_post(std::move(job), n)) dropped += n;
+  }
+
+  void enqueue_fetches(std::vector<Pending> ids) {
+    for (auto& p : ids) {
+      if (fetch_queue.size() >= bounds.fetch_queue) {
+        ++dropped;
+        continue;
+      }
+      fetch_queue.push_back(std::move(p));
+    }
+    pump();
+  }
+
+  void pump() {
+    while (!stopping_net && !outbox_full.load() && in_flight < bounds.fetches_in_flight &&
+           !fetch_queue.empty()) {
+      Pending p = std::move(fetch_queue.front());
+      fetch_queue.pop_front();
+      ++in_flight;
+      if (crawler->find_peers(p.id)) {
+        const auto id = p.id;
+        looking_up.emplace(id, std::move(p));
+      } else {
+        start_fetch(std::move(p), {});
+      }
+    }
+  }
+
+  void on_lookup(const dht::LookupResult& result) {
+    const auto it = looking_up.find(result.info_hash);
+    if (it == looking_up.end()) return;
+    Pending p = std::move(it->second);
+    looking_up.erase(it);
+    start_fetch(std::move(p), result.peers);
+  }
+
+  void start_fetch(Pending p, const std::vector<dht::Endpoint>& peers) {
+    if (stopping_net) {
+      release();
+      return;
+    }
+    std::vector<asio::ip::tcp::endpoint> candidates;
+    candidates.reserve(peers.size() + 1);
+    if (p.peer) candidates.push_back(to_tcp(*p.peer));
+    for (const auto& e : peers) candidates.push_back(to_tcp(e));
+    const auto target = wire::ExpectedInfoHash::from_id(p.id);
+    fetcher->fetch(target, std::move(candidates),
+                   [this, p = std::move(p)](Result<std::string> r) mutable {
+                     on_fetched(std::move(p), std::move(r));
+                   });
+  }
+
+  void on_fetched(Pending p, Result<std::string> r) {
+    if (r.ok()) {
+      // The slot is held until the dict is committed: a full outbox stops
+      // the fetching through it.
+      worker.post([this, p = std::move(p), dict = std::move(r).value()] {
+        commit(p, dict);
+        asio::post(io, [this] { release(); });
+      });
+      return;
+    }
+    const auto& code = r.error().code;
+    if (!is_cancelled(code)) {
+      const auto outcome = outcome_of(code);
+      ++failed[static_cast<std::size_t>(outcome)];
+      worker.post([this, id = p.id, outcome] {
+        node.seen().record_attempt(id, outcome, state::Clock::now());
+      });
+    }
+    release();
+  }
+
+  void release() {
+    --in_flight;
+    pump();
+  }
+
+  void schedule_tick() {
+    timer->expires_after(kTick);
+    timer->async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_net) return;
+      tick();
+      schedule_tick();
+    });
+  }
+
+  void tick() {
+    const auto now = SteadyClock::now();
+    if (!batch.empty() && now - batch_started >= options.batch_delay) flush();
+    pump();
+    if (now >= next_state_save) {
+      next_state_save = now + kDhtStateSaveInterval;
+      auto blob = crawler->session().save_state();
+      worker.post([this, blob = std::move(blob)] {
+        node.dht().save_dht_state(std::string_view(blob.data(), blob.size()));
+      });
+    }
+    CrawlCounters c;
+    c.routing_table_nodes = crawler->routing_table().nodes;
+    c.frontier_nodes = crawler->sampler().size();
+    c.samples_sent = crawler->sampler().stats().sent;
+    c.sample_replies = crawler->sampler().stats().replies;
+    c.fetches_in_flight = in_flight;
+    c.fetch_queue = fetch_queue.size();
+    dht_port = crawler->session().listen_port();
+    std::lock_guard lock(snapshot_mu);
+    net_snapshot = c;
+  }
+
+  // --- worker thread ----------------------------------------------------
+
+  void triage(std::vector<Pending> batch_in) {
+    const auto now = state::Clock::now();
+    std::vector<InfoHashV1> ids;
+    ids.reserve(batch_in.size());
+    for (const auto& p : batch_in) ids.push_back(p.id);
+    const auto wanted = node.seen().should_fetch(ids, now);
+    std::vector<Pending> candidates;
+    ids.clear();
+    for (std::size_t i = 0; i < batch_in.size(); ++i) {
+      if (!wanted[i]) {
+        ++skipped_seen;
+        continue;
+      }
+      ids.push_back(batch_in[i].id);
+      candidates.push_back(std::move(batch_in[i]));
+    }
+    if (candidates.empty()) return;
+
+    std::vector<ship::Verdict> verdicts;
+    try {
+      verdicts = hub.triage(ids);
+    } catch (const std::exception& e) {
+      // Without the hub's answer, fetch anyway (DESIGN.md: a node whose hub
+      // is down keeps fetching into its outbox); the hub's ingest dedupes.
+      ++triage_failures;
+      log_hub_error(e);
+      verdicts.assign(ids.size(), ship::Verdict::kNew);
+    }
+    std::vector<state::SeenAttempt> skipped;
+    std::vector<Pending> fresh;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const auto v = i < verdicts.size() ? verdicts[i] : ship::Verdict::kNew;
+      if (v == ship::Verdict::kNew) {
+        fresh.push_back(std::move(candidates[i]));
+        continue;
+      }
+      (v == ship::Verdict::kKnown ? skipped_known : skipped_blocked)++;
+      skipped.push_back({candidates[i].id, state::FetchOutcome::kSkipped});
+    }
+    if (!skipped.empty()) node.seen().record_attempts(skipped, now);
+    if (fresh.empty()) return;
+    new_infohashes += fresh.size();
+    asio::post(io,
+               [this, fresh = std::move(fresh)]() mutable { enqueue_fetches(std::move(fresh)); });
+  }
+
+  void log_hub_error(const std::exception& e) {
+    const auto now = SteadyClock::now();
+    if (last_hub_log != SteadyClock::time_point{} && now - last_hub_log < kHubErrorLogInterval) {
+      return;
+    }
+    last_hub_log = now;
+    const auto* hub_error = dynamic_cast<const ship::HubError*>(&e);
+    if (hub_error && hub_error->unauthenticated()) {
+      log->error(
+          "hub {} refuses our cluster token (check --token / crawler.token); fetching "
+          "into the outbox meanwhile",
+          options.hub.address);
+    } else {
+      log->warn("hub {} triage failed ({}); fetching without it meanwhile", options.hub.address,
+                e.what());
+    }
+  }
+
+  void commit(const Pending& p, const std::string& dict) {
+    for (;;) {
+      const auto r = node.commit_fetch(p.id, dict, to_state_source(p.source), p.seen_at);
+      if (r.ok()) {
+        ++fetch_ok;
+        if (outbox_full.exchange(false)) {
+          log->info("outbox has room again ({} items): fetching resumes", node.outbox().size());
+        }
+        return;
+      }
+      if (r.error().code == state::Errc::kOutboxFull) {
+        if (!outbox_full.exchange(true)) {
+          log->warn("outbox full ({} items, {} bytes): fetching paused until the hub takes items",
+                    node.outbox().size(), node.outbox().bytes());
+        }
+        if (worker.stopping()) return;  // not recorded: fetched again next run
+        node.outbox().wait_for_room(dict.size(), kOutboxRoomWait);
+        continue;
+      }
+      // Too large for the outbox ever: as good as unusable metadata.
+      ++failed[static_cast<std::size_t>(state::FetchOutcome::kBadMetadata)];
+      node.seen().record_attempt(p.id, state::FetchOutcome::kBadMetadata, state::Clock::now());
+      return;
+    }
+  }
+
+  CrawlCounters counters() {
+    CrawlCounters c;
+    {
+      std::lock_guard lock(snapshot_mu);
+      c = net_snapshot;
+    }
+    c.discovered = discovered;
+    c.repeats = repeats;
+    c.dropped = dropped;
+    c.skipped_seen = skipped_seen;
+    c.skipped_known = skipped_known;
+    c.skipped_blocked = skipped_blocked;
+    c.new_infohashes = new_infohashes;
+    c.triage_failures = triage_failures;
+    c.fetch_ok = fetch_ok;
+    for (std::size_t i = 0; i < kOutcomeSlots; ++i) c.fetch_failed[i] = failed[i];
+    c.outbox_full = outbox_full;
+    const auto s = shipper.counters();
+    c.outbox_depth = node.outbox().size();
+    c.shipped = s.shipped;
+    c.acked = s.acked;
+    c.ship_auth_failures = s.auth_failures;
+    return c;
+  }
+
+  CrawlNodeOptions options;
+  const PipelineBounds bounds;
+  std::shared_ptr<spdlog::logger> log;
+  state::NodeState node;
+  ship::HubClient hub;
+  ship::OutboxShipper shipper;
+  BlockingWorker worker;
+
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::unique_ptr<dht::DhtCrawler> crawler;
+  std::unique_ptr<wire::MetadataFetcher> fetcher;
+  std::unique_ptr<asio::steady_timer> timer;
+  std::thread net_thread;
+
+  // Network thread only.
+  dht::RecentSet recent;
+  std::vector<Pending> batch;
+  SteadyClock::time_point batch_started{};
+  std::deque<Pending> fetch_queue;
+  std::unordered_map<InfoHashV1, Pending> looking_up;
+  std::size_t in_flight = 0;
+  bool stopping_net = false;
+  SteadyClock::time_point next_state_save{};
+
+  // Worker thread only.
+  SteadyClock::time_point last_hub_log{};
+
+  // Shared.
+  std::atomic<bool> outbox_full{false};
+  std::atomic<std::uint64_t> discovered{0}, repeats{0}, dropped{0}, skipped_seen{0},
+      skipped_known{0}, skipped_blocked{0}, new_infohashes{0}, triage_failures{0}, fetch_ok{0};
+  std::array<std::atomic<std::uint64_t>, kOutcomeSlots> failed{};
+  mutable std::mutex snapshot_mu;
+  CrawlCounters net_snapshot;
+  std::atomic<std::uint16_t> dht_port{0};
+  bool started = false;
+  bool stopped = false;
+};
+
+CrawlNode::CrawlNode(CrawlNodeOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+CrawlNode::~CrawlNode() { stop(); }
+
+void CrawlNode::start() {
+  auto& m = *impl_;
+  if (m.started || m.stopped) return;
+  auto session = m.options.session;
+  if (session.saved_state.empty()) {
+    if (const auto saved = m.node.dht().load_dht_state()) {
+      session.saved_state.assign(saved->begin(), saved->end());
+    }
+  }
+  auto dht_config = m.options.dht;
+  dht_config.lookups.max_in_flight = m.bounds.lookups_in_flight;
+  dht_config.lookups.max_queued =
+      std::max(dht_config.lookups.max_queued, m.bounds.fetches_in_flight);
+  m.crawler =
+      std::make_unique<dht::DhtCrawler>(m.io, std::move(session), std::move(dht_config),
+                                        [&m](const dht::Discovery& d) { m.on_discovery(d); });
+  m.crawler->set_lookup_handler([&m](const dht::LookupResult& r) { m.on_lookup(r); });
+  m.fetcher = std::make_unique<wire::MetadataFetcher>(m.io, m.options.fetcher);
+  m.timer = std::make_unique<asio::steady_timer>(m.io);
+  m.next_state_save = SteadyClock::now() + kDhtStateSaveInterval;
+  m.crawler->start();
+  m.schedule_tick();
+  m.worker.start();
+  m.shipper.start();
+  m.guard.emplace(m.io.get_executor());
+  m.net_thread = std::thread([&m] { m.io.run(); });
+  m.started = true;
+  m.log->info("crawl node started: hub {}, concurrency {}, data in {}", m.options.hub.address,
+              m.bounds.fetches_in_flight, m.node.path().string());
+}
+
+void CrawlNode::stop() {
+  auto& m = *impl_;
+  if (!m.started || m.stopped) return;
+  m.stopped = true;
+  asio::post(m.io, [&m] {
+    m.stopping_net = true;
+    m.flush();  // nothing is lost by dropping it, but triage is cheap
+    m.timer->cancel();
+    m.crawler->stop();
+    m.fetcher->stop();  // pending fetches complete with kCancelled, posted
+    asio::post(m.io, [&m] {
+      m.guard.reset();
+      m.io.stop();
+    });
+  });
+  if (m.net_thread.joinable()) m.net_thread.join();
+  // The io_context no longer runs: the DHT parts may be used from here.
+  try {
+    const auto blob = m.crawler->session().save_state();
+    m.node.dht().save_dht_state(std::string_view(blob.data(), blob.size()));
+  } catch (const std::exception& e) {
+    m.log->warn("could not save the DHT state: {}", e.what());
+  }
+  m.timer.reset();
+  m.fetcher.reset();
+  m.crawler.reset();
+  m.worker.stop();  // commits what was fetched
+  m.shipper.stop();
+  m.log->info("crawl node stopped: {} fetched, outbox {}", m.fetch_ok.load(),
+              m.node.outbox().size());
+}
+
+CrawlCounters CrawlNode::counters() const { return impl_->counters(); }
+
+state::NodeState& CrawlNode::state() { return impl_->node; }
+
+std::uint16_t CrawlNode::dht_port() const { return impl_->dht_port; }
+
+const PipelineBounds& CrawlNode::bounds() const { return impl_->bounds; }
+
+}  // namespace magnetar::crawler::pipeline

@@ -1,0 +1,222 @@
+// The whole crawl pipeline on loopback: a testnet of DHT nodes and seeders,
+// the real hub (HubService on an in-process gRPC server over a real
+// PostgreSQL, with the real store, classifier and ingest pipeline), and a
+// CrawlNode bootstrapped from one testnet node, with no router.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "crawler/pipeline/crawl_node.hpp"
+#include "indexer/classify/banned_filter.hpp"
+#include "indexer/classify/classifier.hpp"
+#include "indexer/store/pg_torrent_store.hpp"
+#include "rpc/hub/hub_service.hpp"
+#include "schema/migrator.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_database.hpp"
+#include "tests/testnet/loopback_settings.hpp"
+#include "tests/testnet/testnet.hpp"
+
+namespace magnetar::crawler::pipeline {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kToken[] = "cluster-token-for-crawl-tests";
+// Past every testnet address (loopback_address(k)).
+constexpr std::size_t kCrawlerAddress = 60'200;
+
+// Polls a condition until it holds or `limit` passes.
+template <class Pred>
+bool eventually(std::chrono::milliseconds limit, Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+dht::Endpoint to_endpoint(const lt::udp::endpoint& e) {
+  dht::IpAddress ip;
+  const auto b = e.address().to_v4().to_bytes();
+  std::copy(b.begin(), b.end(), ip.bytes.begin());
+  return {ip, e.port()};
+}
+
+// The id a crawler finds a torrent under: v1, or the truncated v2 (BEP 52).
+InfoHashV1 id_of(const testnet::GeneratedTorrent& t) {
+  return t.info_hashes.v1 ? *t.info_hashes.v1 : truncate(*t.info_hashes.v2);
+}
+
+class CrawlNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    {
+      pqxx::connection c(db_.dsn());
+      schema::migrate(c);
+    }
+    indexer::store::PgTorrentStoreOptions store_options;
+    store_options.dsn = db_.dsn();
+    store_ = std::make_unique<indexer::store::PgTorrentStore>(store_options);
+    auto rules = indexer::classify::Rules::defaults();
+    ASSERT_TRUE(rules.ok());
+    classifier_ = std::make_unique<indexer::classify::Classifier>(*rules);
+    banned_ = std::make_unique<indexer::classify::BannedFilter>(indexer::classify::BannedRules{});
+    pipeline_ = std::make_unique<indexer::ingest::IngestPipeline>(*store_, *classifier_, *banned_);
+    service_ = std::make_unique<rpc::HubService>(*pipeline_, kToken);
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.SetMaxReceiveMessageSize(rpc::kMaxHubMessageBytes);
+    builder.SetMaxSendMessageSize(rpc::kMaxHubMessageBytes);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    ASSERT_NE(port_, 0);
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now());
+    server_.reset();
+    service_.reset();
+    pipeline_.reset();
+    store_.reset();
+  }
+
+  static testnet::TestnetOptions testnet_options(std::size_t nodes, std::size_t torrents) {
+    testnet::TestnetOptions o;
+    o.dht_nodes = nodes;
+    o.seeders = 4;
+    o.generator.count = torrents;
+    o.generator.average_info_size = 3'000;
+    o.sample_infohashes_interval = 0;  // a fresh sample per query
+    return o;
+  }
+
+  CrawlNodeOptions node_options(const testnet::Testnet& net, const std::string& token = kToken) {
+    CrawlNodeOptions o;
+    o.session.listen_interfaces = testnet::loopback_address(kCrawlerAddress) + ":0";
+    o.session.routers.clear();
+    o.session.loopback = true;
+    o.session.local_discovery = false;
+    o.session.port_mapping = false;
+    o.dht.seeds.push_back(to_endpoint(net.dht_bootstrap_endpoints().front()));
+    // The testnet's nodes hold few infohashes each: revisit them freely.
+    o.dht.sampler.min_expected_yield = 0;
+    o.dht.routing_table_poll = 500ms;
+    // One seeder per torrent: a lookup can stop at the first peer.
+    o.dht.lookups.enough_peers = 1;
+    o.dht.lookups.deadline = 5s;
+    o.state.data_dir = dir_.path();
+    o.hub.address = "127.0.0.1:" + std::to_string(port_);
+    o.hub.token = token;
+    o.hub.max_reconnect_backoff = 200ms;
+    o.shipper.node_id = "crawl-test-node";
+    o.shipper.backoff_min = 20ms;
+    o.shipper.backoff_max = 200ms;
+    o.concurrency = 64;
+    o.batch_delay = 100ms;
+    return o;
+  }
+
+  ship::HubClientOptions client_options() const {
+    ship::HubClientOptions o;
+    o.address = "127.0.0.1:" + std::to_string(port_);
+    o.token = kToken;
+    return o;
+  }
+
+  std::size_t known_torrents(const testnet::Testnet& net) {
+    std::vector<InfoHashV1> ids;
+    for (const auto& t : net.torrents()) ids.push_back(id_of(t));
+    ship::HubClient hub(client_options());
+    std::size_t known = 0;
+    for (const auto v : hub.triage(ids)) known += v == ship::Verdict::kKnown ? 1 : 0;
+    return known;
+  }
+
+  long indexed_rows() {
+    pqxx::connection c(db_.dsn());
+    pqxx::work w(c);
+    return w.exec1("SELECT count(*) FROM torrents")[0].as<long>();
+  }
+
+  testing::TestDatabase db_;
+  testing::TempDir dir_{"magnetar-crawl"};
+  std::unique_ptr<indexer::store::PgTorrentStore> store_;
+  std::unique_ptr<indexer::classify::Classifier> classifier_;
+  std::unique_ptr<indexer::classify::BannedFilter> banned_;
+  std::unique_ptr<indexer::ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<rpc::HubService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+TEST_F(CrawlNodeTest, CrawlsTheTestnetIntoTheIndexAndFetchesNothingAgainAfterARestart) {
+  testnet::Testnet net(testnet_options(30, 200));
+  net.start();
+  const std::size_t total = net.torrents().size();
+  const std::size_t goal = total * 95 / 100;
+
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t known = 0;
+  CrawlCounters first;
+  {
+    CrawlNode node(node_options(net));
+    node.start();
+    // Triage is a cheap indexed query: poll the index itself.
+    const bool indexed = eventually(45s, [&] {
+      if (node.counters().acked < goal) return false;
+      known = known_torrents(net);
+      return known >= goal;
+    });
+    const bool drained = eventually(20s, [&] { return node.state().outbox().size() == 0; });
+    first = node.counters();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "crawl: " << known << " of " << total << " indexed in " << secs << " s; "
+              << progress_line(CrawlCounters{}, first, secs) << "\n";
+    EXPECT_TRUE(indexed) << known << " of " << total << " torrents indexed";
+    EXPECT_TRUE(drained) << node.state().outbox().size() << " items left in the outbox";
+    node.stop();
+  }
+  EXPECT_GE(first.fetch_ok, goal);
+  EXPECT_EQ(first.outbox_depth, 0u);
+  EXPECT_GE(first.acked, first.fetch_ok);
+  EXPECT_GE(indexed_rows(), static_cast<long>(goal));
+
+  // The same node again, on the same data directory: everything it finds is
+  // in its seen set, so nothing is triaged at the hub or fetched again.
+  CrawlNode again(node_options(net));
+  again.start();
+  EXPECT_TRUE(eventually(30s, [&] { return again.counters().skipped_seen >= goal; }))
+      << again.counters().skipped_seen << " skipped as seen";
+  const auto c = again.counters();
+  again.stop();
+  EXPECT_EQ(c.fetch_ok, 0u);
+  EXPECT_EQ(c.new_infohashes, 0u);
+  EXPECT_EQ(c.skipped_known, 0u);
+}
+
+TEST_F(CrawlNodeTest, AWrongTokenIsRefusedAndWhatWasFetchedWaitsInTheOutbox) {
+  testnet::Testnet net(testnet_options(10, 20));
+  net.start();
+  CrawlNode node(node_options(net, "not-the-cluster-token"));
+  node.start();
+  EXPECT_TRUE(eventually(30s, [&] {
+    const auto c = node.counters();
+    return c.ship_auth_failures >= 1 && c.triage_failures >= 1 && c.fetch_ok >= 1;
+  }));
+  node.stop();
+  const auto c = node.counters();  // after stop: every fetched dict committed
+  EXPECT_EQ(c.acked, 0u);
+  EXPECT_GE(c.fetch_ok, 1u);
+  EXPECT_EQ(node.state().outbox().size(), c.fetch_ok);
+  EXPECT_EQ(indexed_rows(), 0);
+}
+
+}  // namespace
+}  // namespace magnetar::crawler::pipeline

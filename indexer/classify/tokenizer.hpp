@@ -1,7 +1,8 @@
 // Splits a torrent name (any bytes) into tokens for the rules engine.
 //
 // A run is a maximal sequence of word bytes (ASCII letters and digits, the bytes
-// of non-ASCII characters, '\'' and '+'); everything else separates runs. A run is
+// of non-ASCII characters, '\'', and '+' at the end of a word: "DD+", "HDR10+",
+// but "Hindi+English" is two runs); everything else separates runs. A run is
 // further split where digits meet non-digits, so "DDP5.1", "DDP.5.1" and
 // "ddp 5 1" all become the tokens "ddp" "5" "1": rules written in one spelling
 // match the others. Rule phrases go through the same function, so a phrase and a

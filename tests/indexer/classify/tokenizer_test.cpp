@@ -24,6 +24,12 @@ TEST(Tokenizer, SplitsOnSeparatorsAndDigitBoundaries) {
   EXPECT_TRUE(texts(" .-_[]() ").empty());
 }
 
+TEST(Tokenizer, PlusEndsAWordButDoesNotJoinTwo) {
+  EXPECT_EQ(texts("DD+5.1 HDR10+"), (std::vector<std::string>{"DD+", "5", "1", "HDR", "10", "+"}));
+  EXPECT_EQ(texts("Hindi+English"), (std::vector<std::string>{"Hindi", "English"}));
+  EXPECT_EQ(texts("+ DLC C++"), (std::vector<std::string>{"DLC", "C++"}));
+}
+
 TEST(Tokenizer, MarksRunStartsAndEnds) {
   std::vector<Token> tokens;
   tokenize("ab12 x", tokens);

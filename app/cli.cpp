@@ -52,6 +52,7 @@ int run_cli(int argc, char** argv) {
   add_migrate_command(commands);
   add_serve_command(commands);
   add_reclassify_command(commands);
+  add_crawl_command(commands);
 
   try {
     app.parse(argc, argv);

@@ -31,5 +31,6 @@ void add_status_command(Commands& commands);
 void add_migrate_command(Commands& commands);
 void add_serve_command(Commands& commands);
 void add_reclassify_command(Commands& commands);
+void add_crawl_command(Commands& commands);
 
 }  // namespace magnetar::app

@@ -23,6 +23,22 @@ std::vector<Setting> all_settings() {
       {"store.max_files", "1000", "file paths stored per torrent (the true count is kept)"},
       {"classify.rules", "", "extra classifier rules files (TOML), comma-separated"},
       {"classify.banned", "", "extra banned-content rules files (TOML), comma-separated"},
+      {"crawler.enabled", "true",
+       "magnetar up: run a crawler node in-process against the local hub"},
+      {"crawler.hub", "127.0.0.1:7881", "magnetar crawl: the hub's gRPC address, host:port"},
+      {"crawler.token", "", "magnetar crawl: the cluster token (the hub's data_dir/cluster-token)"},
+      {"crawler.listen", "0.0.0.0:6881,[::]:6881",
+       "DHT listen interfaces: literal IP:port, comma-separated (a device name gives no DHT)"},
+      {"crawler.routers",
+       "router.bittorrent.com:6881,router.utorrent.com:6881,dht.transmissionbt.com:6881,"
+       "dht.libtorrent.org:25401",
+       "DHT routers to bootstrap from, host:port, comma-separated"},
+      {"crawler.bootstrap", "",
+       "extra DHT nodes to start from, host:port, comma-separated (the saved table is used too)"},
+      {"crawler.concurrency", "128",
+       "metadata fetches in flight; every other queue of the crawler is sized from it"},
+      {"crawler.encryption", "prefer_plaintext",
+       "peer-wire encryption (MSE): prefer_plaintext, prefer_encrypted or require"},
   };
 }
 

@@ -87,7 +87,9 @@ void Sampler::drop(const Endpoint& endpoint) {
   lru_.erase(it->second.lru);
   nodes_.erase(it);
   const auto ip = ips_.find(endpoint.ip);
-  if (ip != ips_.end() && --ip->second.nodes == 0 && ip->second.ids.empty()) ips_.erase(ip);
+  // An IP without nodes is forgotten (its ids and send times too), so that
+  // memory follows the frontier cap however many IPs come and go.
+  if (ip != ips_.end() && --ip->second.nodes == 0) ips_.erase(ip);
 }
 
 void Sampler::ban(const IpAddress& ip) {
@@ -323,6 +325,10 @@ std::vector<Discovery> Sampler::on_reply(const SampleReply& reply, TimePoint now
     make_waiting(endpoint, node, now + interval);
   }
 
+  if (const auto left = ips_.find(reply.endpoint.ip);
+      left != ips_.end() && left->second.nodes == 0) {
+    ips_.erase(left);  // a reply from a node the frontier had no room for
+  }
   const std::size_t contacts = std::min(reply.nodes.size(), kMaxContactsPerReply);
   for (std::size_t i = 0; i < contacts; ++i) learn(reply.nodes[i].endpoint, reply.nodes[i].id, now);
   return found;

@@ -154,6 +154,8 @@ class Sampler {
 
   std::size_t size() const { return nodes_.size(); }
   std::size_t in_flight() const { return deadlines_.size(); }
+  // IPs with per-IP state (rate, ids): never more than the nodes known.
+  std::size_t tracked_ips() const { return ips_.size(); }
   bool knows(const Endpoint& endpoint) const { return nodes_.contains(endpoint); }
   // The fraction of recent samples that were new (exponential average).
   double recent_new_fraction() const { return new_fraction_; }

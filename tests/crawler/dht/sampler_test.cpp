@@ -206,6 +206,20 @@ TEST(Sampler, KeepsTheFrontierWithinItsCapEvictingTheLeastRecent) {
   EXPECT_FALSE(s.knows(ep(0x0a000000)));
 }
 
+TEST(Sampler, PerIpStateStaysWithinTheFrontier) {
+  SamplerConfig c;
+  c.max_nodes = 50;
+  c.min_expected_yield = 0;
+  Sampler s(c);
+  for (std::uint32_t i = 0; i < 2'000; ++i) {
+    const auto e = ep(0x0e000000 + i);
+    s.learn(e, std::nullopt, kT0);
+    if (s.next(kT0)) s.on_reply(reply_from(e, id_of(i), {ih_of(i)}, 100), kT0);
+  }
+  EXPECT_LE(s.size(), 50u);
+  EXPECT_LE(s.tracked_ips(), s.size());
+}
+
 TEST(Sampler, NeverEvictsANodeAwaitingAReply) {
   SamplerConfig c;
   c.max_nodes = 2;

@@ -72,11 +72,12 @@ std::string_view trim(std::string_view s) {
 
 struct Prefix {
   std::uint32_t start = 0;
-  std::string_view group;  // raw bytes of a leading [Group]
+  std::string_view tag;  // raw bytes of a leading "[Group]" or "(Genre)"
+  bool bracket = false;  // the tag was in square brackets
 };
 
-// Skips site tags ("[ www.site.com ] - ", "www.site.org - ") and takes a leading
-// "[Group]" (anime fansub style) as the release group.
+// Skips site tags ("[ www.site.com ] - ", "www.site.org - ") and a leading
+// "[Group]" (anime fansub style) or "(Genre)" tag, which it returns.
 Prefix leading_prefix(std::string_view raw, std::string_view lowered, std::uint32_t end) {
   Prefix p;
   std::uint32_t i = 0;
@@ -97,17 +98,17 @@ Prefix leading_prefix(std::string_view raw, std::string_view lowered, std::uint3
         p.start = i;
         continue;
       }
-      if (open == '[' && p.group.empty() && !trim(inner).empty()) {
-        // "[2019]" or "[1080p]" at the front are attributes, not groups.
-        const bool has_letter = std::any_of(inner.begin(), inner.end(), [](char ch) {
-          return (ch >= 'a' && ch <= 'z') || static_cast<unsigned char>(ch) >= 0x80;
-        });
-        if (has_letter && inner.find_first_of("0123456789") == std::string_view::npos) {
-          p.group = trim(raw.substr(i + 1, c - i - 1));
-          i = next;
-          p.start = i;
-          continue;
-        }
+      // "[Group]", "[Comics]", "(Rock)"; not "[2019]" or "(500) Days of Summer".
+      const bool has_letter = std::any_of(inner.begin(), inner.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || static_cast<unsigned char>(ch) >= 0x80;
+      });
+      const bool has_digit = inner.find_first_of("0123456789") != std::string_view::npos;
+      if (p.tag.empty() && has_letter && (open == '[' || (open == '(' && !has_digit))) {
+        p.tag = trim(raw.substr(i + 1, c - i - 1));
+        p.bracket = open == '[';
+        i = next;
+        p.start = i;
+        continue;
       }
       break;
     }
@@ -651,21 +652,25 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
     }
   }
 
+  // A leading tag may be a hint ("[Brazzers]", "(Ebook)"); in square brackets and
+  // not a known word of another kind, it is the release group ("[SubsPlease]").
   const Prefix prefix = leading_prefix(name, lowered, end);
-  Scan scan_result;
-  scan_result.tokens.reserve(64);
-  scan_result.hits.reserve(32);
-  scan(lowered, prefix.start, end, !prefix.group.empty(), scan_result);
-  const std::vector<Token>& tokens = scan_result.tokens;
-  const std::vector<Hit>& hits = scan_result.hits;
-  // A leading "[Tag]" is a release group, but may also be a hint ("[Brazzers]").
   const CompiledTerm* prefix_term = nullptr;
-  if (!prefix.group.empty()) {
-    if (auto it = term_index_.find(std::string_view(normalize_phrase(prefix.group)));
+  std::string_view group_tag;
+  if (!prefix.tag.empty()) {
+    if (auto it = term_index_.find(std::string_view(normalize_phrase(prefix.tag)));
         it != term_index_.end()) {
       prefix_term = &terms_[it->second];
     }
+    if (prefix.bracket && (!prefix_term || prefix_term->field == Field::kGroup))
+      group_tag = prefix.tag;
   }
+  Scan scan_result;
+  scan_result.tokens.reserve(64);
+  scan_result.hits.reserve(32);
+  scan(lowered, prefix.start, end, !group_tag.empty(), scan_result);
+  const std::vector<Token>& tokens = scan_result.tokens;
+  const std::vector<Hit>& hits = scan_result.hits;
 
   // The title ends at the first strong match (not the first token), then
   // gives back any weak matches right before it.
@@ -673,7 +678,12 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
     std::size_t stop = tokens.size();
     bool at_year = false;
     for (const Hit& h : hits) {
-      if (h.first > 0 && boundary_of(h) == Boundary::kStrong && !(skip_years && is_year_hit(h))) {
+      // A bracketed year ends even a program's title: "Elden Ring (2022) PC".
+      const bool bracketed =
+          tokens[h.first].begin > 0 &&
+          (lowered[tokens[h.first].begin - 1] == '(' || lowered[tokens[h.first].begin - 1] == '[');
+      if (h.first > 0 && boundary_of(h) == Boundary::kStrong &&
+          !(skip_years && is_year_hit(h) && !bracketed)) {
         stop = h.first;
         at_year = is_year_hit(h);
         break;
@@ -758,15 +768,15 @@ Classification Classifier::classify(std::string_view name, std::span<const FileE
   }
 
   // The release group: a leading [Group], a known group name, or a trailing -GROUP.
-  if (!prefix.group.empty()) {
-    result.release_group = sanitize_utf8(prefix.group);
+  if (!group_tag.empty()) {
+    result.release_group = sanitize_utf8(group_tag);
   } else if (std::string group = trailing_group(name, lowered, end, scan_result); !group.empty()) {
     result.release_group = std::move(group);
   }
 
   // The title: the text before `stop`, cleaned.
   if (!tokens.empty()) {
-    const std::uint32_t title_begin = tokens[0].begin;
+    const std::uint32_t title_begin = prefix.start;  // keeps "(500) Days of Summer" whole
     const std::uint32_t title_stop = stop < tokens.size() ? tokens[stop].begin : end;
     result.title = clean_title(name.substr(title_begin, title_stop - title_begin));
   }

@@ -137,6 +137,23 @@ std::string clean_title(std::string_view raw) {
       changed = true;
     }
   }
+  // A title wrapped whole in brackets: "[Mahou Shoujo ni Akogarete]".
+  while (out.size() >= 2 && (out.front() == '(' || out.front() == '[')) {
+    const char close = out.front() == '(' ? ')' : ']';
+    int depth = 0;
+    std::size_t match = std::string::npos;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i] == out.front()) ++depth;
+      if (out[i] == close && --depth == 0) {
+        match = i;
+        break;
+      }
+    }
+    if (match != out.size() - 1) break;
+    out = out.substr(1, out.size() - 2);
+    while (!out.empty() && out.front() == ' ') out.erase(out.begin());
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+  }
   return out;
 }
 

@@ -38,6 +38,9 @@ TEST(TextClean, TitleBracketsAreBalanced) {
   EXPECT_EQ(clean_title("Title)"), "Title");
   EXPECT_EQ(clean_title(""), "");
   EXPECT_EQ(clean_title("(((("), "");
+  EXPECT_EQ(clean_title("[Title Here]"), "Title Here");
+  EXPECT_EQ(clean_title("(500) Days of Summer"), "(500) Days of Summer");
+  EXPECT_EQ(clean_title("(a) b (c)"), "(a) b (c)");
 }
 
 }  // namespace

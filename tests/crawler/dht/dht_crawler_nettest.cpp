@@ -71,6 +71,30 @@ TEST(DhtCrawler, DiscoversNearlyEveryAnnouncedTorrentThroughSamplesAlone) {
   EXPECT_GE(crawler.sampler().size(), net.dht_endpoints().size() * 9 / 10);
 }
 
+TEST(DhtCrawler, AsksEachNodeOnceWithinItsInterval) {
+  testnet::TestnetOptions o;
+  o.dht_nodes = 20;
+  o.seeders = 2;
+  o.generator.count = 100;
+  o.generator.average_info_size = 2'000;
+  o.sample_infohashes_interval = 21'600;  // libtorrent's default: 6 hours
+  testnet::Testnet net(o);
+  net.start();
+  boost::asio::io_context io;
+  DhtCrawlerConfig config;
+  config.seeds.push_back(to_endpoint(net.dht_bootstrap_endpoints().front()));
+  DhtCrawler crawler(io, loopback_session(), config, [](const Discovery&) {});
+  crawler.start();
+  const std::size_t nodes = net.dht_endpoints().size();
+  ASSERT_TRUE(run_until(io, 20s, [&] { return crawler.sampler().stats().replies >= nodes; }))
+      << crawler.sampler().stats().replies << " of " << nodes << " nodes replied";
+  // A while longer: nobody is asked again, and nobody twice.
+  run_until(io, 1'500ms, [] { return false; });
+  EXPECT_EQ(crawler.sampler().stats().sent, nodes);
+  EXPECT_EQ(crawler.sampler().stats().replies, nodes);
+  EXPECT_EQ(crawler.sampler().in_flight(), 0u);
+}
+
 TEST(DhtCrawler, HarvestsEveryAnnounceAndLookupThatReachesIt) {
   // Seven DHT nodes in all (K = 8): every node is among the closest to any
   // infohash, so every announce and lookup of the client reaches us.

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/codec.hpp"
 #include "common/log.hpp"
 #include "crawler/dht/recent_set.hpp"
 #include "crawler/pipeline/blocking_worker.hpp"
@@ -173,6 +174,8 @@ struct CrawlNode::Impl {
     const auto& code = r.error().code;
     if (!is_cancelled(code)) {
       const auto outcome = outcome_of(code);
+      log->debug("fetch of {} ({}) failed: {} ({})", to_hex(p.id.view()), dht::to_string(p.source),
+                 r.error().message(), state::to_string(outcome));
       ++failed[static_cast<std::size_t>(outcome)];
       worker.post([this, id = p.id, outcome] {
         node.seen().record_attempt(id, outcome, state::Clock::now());

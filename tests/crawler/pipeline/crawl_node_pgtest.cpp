@@ -218,5 +218,27 @@ TEST_F(CrawlNodeTest, AWrongTokenIsRefusedAndWhatWasFetchedWaitsInTheOutbox) {
   EXPECT_EQ(indexed_rows(), 0);
 }
 
+TEST_F(CrawlNodeTest, AFullOutboxPausesFetchingAndStopStillReturns) {
+  testnet::Testnet net(testnet_options(10, 20));
+  net.start();
+  // Nothing drains (the hub refuses the token): five items fill the outbox.
+  auto options = node_options(net, "not-the-cluster-token");
+  options.state.outbox.max_items = 5;
+  CrawlNode node(options);
+  node.start();
+  ASSERT_TRUE(eventually(30s, [&] { return node.counters().outbox_full; }));
+  const auto c = node.counters();
+  EXPECT_EQ(c.fetch_ok, 5u);
+  EXPECT_EQ(node.state().outbox().size(), 5u);
+  // The fetch that found the outbox full holds its slot: nothing is started
+  // beyond the slots already taken.
+  EXPECT_LE(c.fetches_in_flight, node.bounds().fetches_in_flight);
+  const auto stop_started = std::chrono::steady_clock::now();
+  node.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 10s);
+  EXPECT_EQ(node.state().outbox().size(), 5u);
+  EXPECT_EQ(node.counters().fetch_ok, 5u);
+}
+
 }  // namespace
 }  // namespace magnetar::crawler::pipeline

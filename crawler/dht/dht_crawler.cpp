@@ -30,7 +30,12 @@ DhtCrawler::DhtCrawler(boost::asio::io_context& io, DhtSessionConfig session,
 
   session_ = std::make_unique<DhtSession>(io_, std::move(session), *this);
   const auto now = Clock::now();
+  sampler_.restore(config_.restore, now);
   for (const auto& seed : config_.seeds) sampler_.learn(seed, std::nullopt, now);
+}
+
+DhtSnapshot DhtCrawler::snapshot() const {
+  return DhtSnapshot{session_->save_state(), sampler_.schedule(Clock::now())};
 }
 
 DhtCrawler::~DhtCrawler() {

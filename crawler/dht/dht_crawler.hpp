@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "crawler/dht/dht_session.hpp"
+#include "crawler/dht/dht_snapshot.hpp"
 #include "crawler/dht/discovery.hpp"
 #include "crawler/dht/harvester.hpp"
 #include "crawler/dht/peer_lookup.hpp"
@@ -36,6 +37,9 @@ struct DhtCrawlerConfig {
   std::chrono::milliseconds routing_table_poll{5'000};
   // Requests sent per tick at most (a burst of thousands overflows buffers).
   std::size_t max_sends_per_tick = 32;
+  // The sampler's schedule of an earlier run (DhtSnapshot::schedule; its
+  // session_state goes to DhtSessionConfig::saved_state).
+  std::vector<NodeSchedule> restore;
 };
 
 // Bytes on the wire per sample_infohashes exchange: a query of about 100
@@ -55,6 +59,8 @@ class DhtCrawler final : public DhtEvents {
 
   void start();
   void stop();
+  // Everything to resume from after a restart (see NodeStore).
+  DhtSnapshot snapshot() const;
 
   // Queues a get_peers lookup; the result goes to the lookup handler.
   bool find_peers(const InfoHashV1& ih);

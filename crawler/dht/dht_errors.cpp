@@ -15,6 +15,8 @@ std::string describe(int ev) {
       return "more samples than a reply can carry";
     case Errc::kNodesLength:
       return "compact node info has a partial entry";
+    case Errc::kSnapshotFormat:
+      return "malformed DHT snapshot";
   }
   return "unknown dht error";
 }

@@ -9,6 +9,7 @@ enum class Errc {
   kSamplesLength = 1,  // BEP 51 "samples" is not a whole number of 20-byte hashes
   kTooManySamples,     // more samples than kMaxSamplesPerReply
   kNodesLength,        // compact node info not a whole number of 26/38-byte entries
+  kSnapshotFormat,     // a saved DHT snapshot that is not what encode_snapshot wrote
 };
 
 std::error_code make_error_code(Errc e);

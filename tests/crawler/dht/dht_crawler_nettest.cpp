@@ -71,7 +71,7 @@ TEST(DhtCrawler, DiscoversNearlyEveryAnnouncedTorrentThroughSamplesAlone) {
   EXPECT_GE(crawler.sampler().size(), net.dht_endpoints().size() * 9 / 10);
 }
 
-TEST(DhtCrawler, AsksEachNodeOnceWithinItsInterval) {
+TEST(DhtCrawler, AsksEachNodeOnceWithinItsIntervalAcrossARestart) {
   testnet::TestnetOptions o;
   o.dht_nodes = 20;
   o.seeders = 2;
@@ -93,6 +93,21 @@ TEST(DhtCrawler, AsksEachNodeOnceWithinItsInterval) {
   EXPECT_EQ(crawler.sampler().stats().sent, nodes);
   EXPECT_EQ(crawler.sampler().stats().replies, nodes);
   EXPECT_EQ(crawler.sampler().in_flight(), 0u);
+
+  // A restart from the snapshot (as crawler/state stores it) knows every
+  // node and still waits out their intervals.
+  const auto saved = decode_snapshot(encode_snapshot(crawler.snapshot()));
+  ASSERT_TRUE(saved);
+  crawler.stop();
+  DhtSessionConfig session = loopback_session();
+  session.saved_state = saved->session_state;
+  DhtCrawlerConfig resumed_config;
+  resumed_config.restore = saved->schedule;
+  DhtCrawler resumed(io, session, resumed_config, [](const Discovery&) {});
+  resumed.start();
+  EXPECT_EQ(resumed.sampler().size(), nodes);
+  run_until(io, 1'500ms, [] { return false; });
+  EXPECT_EQ(resumed.sampler().stats().sent, 0u);
 }
 
 TEST(DhtCrawler, HarvestsEveryAnnounceAndLookupThatReachesIt) {

@@ -13,7 +13,6 @@ namespace magnetar::indexer::classify {
 namespace {
 
 constexpr std::uintmax_t kMaxRulesFileBytes = 16 * 1024 * 1024;  // as rules.cpp
-constexpr std::size_t kMaxPhraseTokens = 8;
 
 LoadError make_error(Errc code, std::string_view source, const toml::node& at, std::string detail) {
   return LoadError{make_error_code(code), std::string(source), at.source().begin.line,

@@ -16,6 +16,8 @@ namespace {
 constexpr std::int64_t kFormatVersion = 1;
 // A rules file is a few hundred kilobytes at most; refuse to read a huge file by mistake.
 constexpr std::uintmax_t kMaxRulesFileBytes = 16 * 1024 * 1024;
+// Weights and scores are small numbers; a huge one is a typo (and could reach inf).
+constexpr double kMaxAbsNumber = 1e6;
 
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "",         "resolution", "source", "video_codec", "audio",
@@ -117,7 +119,7 @@ class Parser {
     } else {
       return error(Errc::kWrongType, node, "'" + std::string(what) + "' must be a number");
     }
-    if (!(out > -1e6 && out < 1e6)) {
+    if (!(out > -kMaxAbsNumber && out < kMaxAbsNumber)) {
       return error(Errc::kBadValue, node, "'" + std::string(what) + "' is out of range");
     }
     return std::nullopt;
@@ -326,7 +328,8 @@ class Parser {
       std::string key = normalize_phrase(word);
       if (key.empty())
         return error(Errc::kBadValue, *at, "the word \"" + word + "\" has no letters or digits");
-      if (std::count(key.begin(), key.end(), ' ') + 1 > 8) {
+      if (static_cast<std::size_t>(std::count(key.begin(), key.end(), ' ')) + 1 >
+          kMaxPhraseTokens) {
         return error(Errc::kBadValue, *at, "the phrase \"" + word + "\" has more than 8 tokens");
       }
       if (remove) {

@@ -25,6 +25,9 @@ struct Token {
 
 // Bounds the work on hostile names: a real release name has a few dozen tokens.
 inline constexpr std::size_t kMaxTokens = 256;
+// The longest rule phrase, in tokens ("Original Motion Picture Soundtrack" is 4):
+// bounds the phrase lookups tried at each token.
+inline constexpr std::size_t kMaxPhraseTokens = 8;
 
 inline bool is_word_byte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80 ||

@@ -25,6 +25,8 @@
 #include "crawler/wire/handshake.hpp"
 #include "crawler/wire/message_codec.hpp"
 #include "crawler/wire/metadata_fetcher.hpp"
+#include "crawler/wire/metadata_server.hpp"
+#include "crawler/wire/pex.hpp"
 #include "crawler/wire/session_errors.hpp"
 #include "crawler/wire/ut_metadata.hpp"
 #include "tests/crawler/wire/net_test_support.hpp"
@@ -53,6 +55,7 @@ enum class Behaviour {
   kGarbage,           // an extended message that is not bencode
   kRejectAll,         // rejects every ut_metadata request
   kSilent,            // accepts and never speaks
+  kPexThenReject,     // names another peer in ut_pex (BEP 11), then rejects
 };
 
 std::string peer_handshake(const InfoHashV1& ih) {
@@ -81,10 +84,11 @@ std::string fake_info_dict() {
 
 class HostilePeer {
  public:
-  HostilePeer(asio::io_context& io, Behaviour behaviour)
+  HostilePeer(asio::io_context& io, Behaviour behaviour, tcp::endpoint pex_peer = {})
       : io_(io),
         acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
-        behaviour_(behaviour) {
+        behaviour_(behaviour),
+        pex_peer_(pex_peer) {
     asio::co_spawn(io_, accept_loop(), asio::detached);
   }
   tcp::endpoint endpoint() const { return acceptor_.local_endpoint(); }
@@ -94,7 +98,7 @@ class HostilePeer {
   awaitable<void> accept_loop() {
     for (;;) {
       tcp::socket socket = co_await acceptor_.async_accept(use_awaitable);
-      asio::co_spawn(io_, serve(std::move(socket), behaviour_, bytes_sent_),
+      asio::co_spawn(io_, serve(std::move(socket), behaviour_, pex_peer_, bytes_sent_),
                      [](std::exception_ptr) {});  // a closed peer ends the coroutine
     }
   }
@@ -104,7 +108,7 @@ class HostilePeer {
     co_await t.async_wait(use_awaitable);
   }
 
-  static awaitable<void> serve(tcp::socket socket, Behaviour behaviour,
+  static awaitable<void> serve(tcp::socket socket, Behaviour behaviour, tcp::endpoint pex_peer,
                                std::shared_ptr<std::size_t> sent) {
     if (behaviour == Behaviour::kSilent) {
       // Hold the connection open until the fetcher gives up.
@@ -159,6 +163,7 @@ class HostilePeer {
         co_await send(extension_handshake(static_cast<std::int64_t>(fake_info_dict().size())));
         break;
       case Behaviour::kRejectAll:
+      case Behaviour::kPexThenReject:
         co_await send(extension_handshake(20'000));
         break;
       case Behaviour::kSilent:
@@ -183,7 +188,17 @@ class HostilePeer {
         const auto ext_id = static_cast<std::uint8_t>(msg.payload[0]);
         if (ext_id == kExtensionHandshakeId) {
           auto ext = decode_extension_handshake(msg.payload.substr(1));
-          if (ext) their_ut_metadata = ext->id_of(kUtMetadata).value_or(0);
+          if (!ext) continue;
+          their_ut_metadata = ext->id_of(kUtMetadata).value_or(0);
+          const auto their_pex = ext->id_of(kUtPex);
+          if (behaviour == Behaviour::kPexThenReject && their_pex) {
+            PexMessage pex;
+            const auto bytes = pex_peer.address().to_v4().to_bytes();
+            pex.added.push_back({PeerEndpoint::v4_from(bytes, pex_peer.port()), 0});
+            std::string out;
+            append_extended(out, *their_pex, encode_pex(pex));
+            co_await send(out);
+          }
           continue;
         }
         if (ext_id != kHostileUtMetadataId) continue;
@@ -208,6 +223,7 @@ class HostilePeer {
   asio::io_context& io_;
   tcp::acceptor acceptor_;
   Behaviour behaviour_;
+  tcp::endpoint pex_peer_;
   std::shared_ptr<std::size_t> bytes_sent_ = std::make_shared<std::size_t>(0);
 };
 
@@ -287,6 +303,46 @@ TEST(HostilePeerTest, EachHostilePeerEndsInItsErrorWhileGoodFetchesSucceed) {
   EXPECT_EQ(stats.open_connections, 0u);
   EXPECT_EQ(stats.active_fetches, 0u);
   fetcher.stop();
+}
+
+TEST(HostilePeerTest, APeerNamedInPexServesTheMetadataAnotherPeerRejects) {
+  asio::io_context io;
+  testnet::GeneratorOptions generator;
+  generator.count = 1;
+  const auto torrent = testnet::generate_torrents(generator).front();
+  MetadataServer server(io);
+  ASSERT_TRUE(server.listen({asio::ip::make_address("127.0.0.1"), 0}));
+  ASSERT_TRUE(server.add(torrent.info_hashes, torrent.info_dict));
+  HostilePeer rejecting(io, Behaviour::kPexThenReject, server.local_endpoint());
+
+  MetadataFetcher fetcher(io);
+  std::optional<Result<std::string>> result;
+  fetcher.fetch(torrent.info_hashes, {rejecting.endpoint()},
+                [&](Result<std::string> r) { result = std::move(r); });
+  ASSERT_TRUE(run_until(
+      io, [&] { return result.has_value(); }, std::chrono::seconds(10)));
+  ASSERT_TRUE(*result) << result->error().message();
+  EXPECT_EQ(**result, torrent.info_dict);
+  EXPECT_EQ(fetcher.stats().pex_candidates, 1u);
+}
+
+TEST(HostilePeerTest, WithoutAnotherPeerARejectingPeerEndsInRejected) {
+  asio::io_context io;
+  testnet::GeneratorOptions generator;
+  generator.count = 1;
+  const auto torrent = testnet::generate_torrents(generator).front();
+  HostilePeer rejecting(io, Behaviour::kRejectAll);
+  MetadataFetcherConfig config;
+  config.use_pex = false;
+  MetadataFetcher fetcher(io, config);
+  std::optional<Result<std::string>> result;
+  fetcher.fetch(torrent.info_hashes, {rejecting.endpoint()},
+                [&](Result<std::string> r) { result = std::move(r); });
+  ASSERT_TRUE(run_until(
+      io, [&] { return result.has_value(); }, std::chrono::seconds(10)));
+  ASSERT_FALSE(*result);
+  EXPECT_EQ(result->error().code, make_error_code(SessionErrc::kRejected));
+  EXPECT_EQ(fetcher.stats().pex_candidates, 0u);
 }
 
 }  // namespace

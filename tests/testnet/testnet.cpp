@@ -164,7 +164,11 @@ struct Testnet::Impl {
       if (ok->socket_type == lt::socket_type_t::utp)
         node.udp = lt::udp::endpoint(ok->address, static_cast<std::uint16_t>(ok->port));
     } else if (auto* failed = lt::alert_cast<lt::listen_failed_alert>(a)) {
-      failure = "session " + node.address + ": " + failed->message();
+      // A failed accept() (EAGAIN, ECONNABORTED: the peer reset first) is
+      // transient and the socket keeps listening; only bind/listen failures are.
+      if (failed->op != lt::operation_t::sock_accept) {
+        failure = "session " + node.address + ": " + failed->message();
+      }
     } else if (auto* stats = lt::alert_cast<lt::dht_stats_alert>(a)) {
       std::size_t n = 0;
       for (const auto& bucket : stats->routing_table)

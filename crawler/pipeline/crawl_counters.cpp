@@ -31,6 +31,9 @@ std::string progress_line(const CrawlCounters& before, const CrawlCounters& now,
   if (!reasons.empty()) line += " (" + reasons + ")";
   line += fmt::format(" | in flight {} | outbox {}{} | shipped {}, acked {}", now.fetches_in_flight,
                       now.outbox_depth, now.outbox_full ? " FULL" : "", now.shipped, now.acked);
+  if (now.dropped > before.dropped) {
+    line += fmt::format(" | dropped {:.1f}/s (pipeline full)", rate(before.dropped, now.dropped));
+  }
   if (now.triage_failures > before.triage_failures) {
     line += fmt::format(" | hub triage failing ({})", now.triage_failures - before.triage_failures);
   }

@@ -18,6 +18,7 @@
 
 #include "common/codec.hpp"
 #include "common/log.hpp"
+#include "crawler/dht/dht_snapshot.hpp"
 #include "crawler/dht/recent_set.hpp"
 #include "crawler/pipeline/blocking_worker.hpp"
 #include "crawler/pipeline/fetch_outcome.hpp"
@@ -72,10 +73,10 @@ PipelineBounds bounds_for(std::size_t concurrency) {
   const std::size_t c = std::max<std::size_t>(concurrency, 1);
   PipelineBounds b{};
   b.fetches_in_flight = c;
-  b.fetch_queue = 4 * c;
-  b.triage_batch = std::clamp<std::size_t>(2 * c, 16, ship::kMaxTriageBatch);
-  b.triage_backlog = std::max(8 * c, b.triage_batch);
-  b.lookups_in_flight = std::clamp<std::size_t>(c / 4, 8, 64);
+  b.fetch_queue = 64 * c;
+  b.triage_batch = std::clamp<std::size_t>(8 * c, 64, ship::kMaxTriageBatch);
+  b.triage_backlog = std::max(64 * c, 4 * b.triage_batch);
+  b.lookups_in_flight = std::clamp<std::size_t>(c / 2, 8, 64);
   return b;
 }
 
@@ -204,9 +205,8 @@ struct CrawlNode::Impl {
     pump();
     if (now >= next_state_save) {
       next_state_save = now + kDhtStateSaveInterval;
-      auto blob = crawler->session().save_state();
-      worker.post([this, blob = std::move(blob)] {
-        node.dht().save_dht_state(std::string_view(blob.data(), blob.size()));
+      worker.post([this, snapshot = crawler->snapshot()] {
+        node.dht().save_dht_state(dht::encode_snapshot(snapshot));
       });
     }
     CrawlCounters c;
@@ -387,12 +387,16 @@ void CrawlNode::start() {
   auto& m = *impl_;
   if (m.started || m.stopped) return;
   auto session = m.options.session;
-  if (session.saved_state.empty()) {
-    if (const auto saved = m.node.dht().load_dht_state()) {
-      session.saved_state.assign(saved->begin(), saved->end());
+  auto dht_config = m.options.dht;
+  // The DHT side of the last run: node id, routing table, sampling schedule.
+  if (const auto saved = m.node.dht().load_dht_state()) {
+    if (auto snapshot = dht::decode_snapshot(*saved); snapshot.ok()) {
+      if (session.saved_state.empty()) session.saved_state = std::move(snapshot->session_state);
+      if (dht_config.restore.empty()) dht_config.restore = std::move(snapshot->schedule);
+    } else {
+      m.log->warn("saved DHT state unreadable ({}): starting afresh", snapshot.error().message());
     }
   }
-  auto dht_config = m.options.dht;
   dht_config.lookups.max_in_flight = m.bounds.lookups_in_flight;
   dht_config.lookups.max_queued =
       std::max(dht_config.lookups.max_queued, m.bounds.fetches_in_flight);
@@ -432,8 +436,7 @@ void CrawlNode::stop() {
   if (m.net_thread.joinable()) m.net_thread.join();
   // The io_context no longer runs: the DHT parts may be used from here.
   try {
-    const auto blob = m.crawler->session().save_state();
-    m.node.dht().save_dht_state(std::string_view(blob.data(), blob.size()));
+    m.node.dht().save_dht_state(dht::encode_snapshot(m.crawler->snapshot()));
   } catch (const std::exception& e) {
     m.log->warn("could not save the DHT state: {}", e.what());
   }

@@ -53,10 +53,12 @@ inline constexpr std::chrono::minutes kDhtStateSaveInterval{10};
 // The bounds derived from `concurrency` (C fetches in flight).
 struct PipelineBounds {
   std::size_t fetches_in_flight;  // C: from the lookup to the commit
-  std::size_t fetch_queue;        // 4C new ids waiting for a slot
-  std::size_t triage_batch;       // 2C ids per seen-set + Triage round (<= kMaxTriageBatch)
-  std::size_t triage_backlog;     // 8C ids queued for triage on the worker
-  std::size_t lookups_in_flight;  // C/4 in [8, 64]: hundreds overflow UDP buffers
+  std::size_t fetch_queue;        // 64C new ids waiting for a slot (~80 bytes each)
+  // Discovery comes in bursts far above the fetch rate (a sample reply
+  // holds ~20 ids): triage takes big batches, one round trip each.
+  std::size_t triage_batch;       // 8C ids per seen-set + Triage round (<= kMaxTriageBatch)
+  std::size_t triage_backlog;     // 64C ids queued for triage on the worker
+  std::size_t lookups_in_flight;  // C/2 in [8, 64]: hundreds overflow UDP buffers
 };
 PipelineBounds bounds_for(std::size_t concurrency);
 
@@ -86,8 +88,9 @@ class CrawlNode {
   // cannot listen), the network and worker threads and the shipper.
   void start();
   // Stops discovering and fetching, commits the info dicts already fetched,
-  // saves the DHT state and stops the shipper (what was not acked stays in
-  // the outbox for the next run). Idempotent.
+  // saves the DHT snapshot (node id, routing table, sampling schedule; also
+  // saved every kDhtStateSaveInterval) and stops the shipper (what was not
+  // acked stays in the outbox for the next run). Idempotent.
   void stop();
 
   // Thread-safe snapshot (network-thread figures are at most ~100 ms old).

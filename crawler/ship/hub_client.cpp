@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "crawler/ship/hub_connection.hpp"
+#include "rpc/common/bearer_token.hpp"
 
 namespace magnetar::crawler::ship {
 namespace {
@@ -47,7 +48,7 @@ HubClient::HubClient(HubClientOptions options)
   connection_->channel =
       grpc::CreateCustomChannel(options_.address, grpc::InsecureChannelCredentials(), args);
   connection_->stub = v1::Hub::NewStub(connection_->channel);
-  connection_->authorization = "Bearer " + options_.token;
+  connection_->authorization = rpc::bearer_metadata(options_.token).second;
 }
 
 HubClient::~HubClient() = default;

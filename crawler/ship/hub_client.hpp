@@ -14,16 +14,13 @@
 #include <vector>
 
 #include "common/infohash.hpp"
+#include "rpc/common/hub_limits.hpp"
 
 namespace magnetar::crawler::ship {
 
-// Must equal rpc::kMaxHubMessageBytes (the hub's limit; a test checks it):
-// above the 10 MiB metadata cap of the peer wire (BEP 9), with room for the
-// envelope. Not included from rpc/hub, which drags in the indexer.
-inline constexpr int kMaxHubMessageBytes = 12 << 20;
-// Must not exceed rpc::kMaxTriageBatch (the hub refuses larger calls): 10,000
-// ids are 200 kB, one indexed query on the hub.
-inline constexpr std::size_t kMaxTriageBatch = 10'000;
+// The hub protocol's limits, shared with the hub.
+using rpc::kMaxHubMessageBytes;
+using rpc::kMaxTriageBatch;
 // A Triage call is one indexed query; a hub that takes longer is overloaded
 // or gone, and the crawler had better fetch without its answer.
 inline constexpr std::chrono::milliseconds kDefaultCallDeadline{10'000};

@@ -16,7 +16,7 @@ struct HubConnection {
   std::unique_ptr<v1::Hub::Stub> stub;
   std::string authorization;  // "Bearer <token>"
 
-  // Adds "authorization: Bearer <token>" (rpc/hub/bearer_token.hpp's form).
+  // Adds "authorization: Bearer <token>" (rpc/common/bearer_token.hpp's form).
   void authorize(grpc::ClientContext& context) const {
     context.AddMetadata("authorization", authorization);
   }

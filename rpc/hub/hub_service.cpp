@@ -4,7 +4,7 @@
 #include <mutex>
 #include <vector>
 
-#include "rpc/hub/bearer_token.hpp"
+#include "rpc/common/bearer_token.hpp"
 
 namespace magnetar::rpc {
 namespace {

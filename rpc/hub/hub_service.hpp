@@ -9,15 +9,9 @@
 
 #include "indexer/ingest/ingest_pipeline.hpp"
 #include "magnetar/v1/hub.grpc.pb.h"
+#include "rpc/common/hub_limits.hpp"
 
 namespace magnetar::rpc {
-
-// Infohashes per Triage call: a crawler batches its candidates; 10,000 ids
-// are 200 kB, well inside the message limit, and one indexed query.
-inline constexpr std::size_t kMaxTriageBatch = 10'000;
-// Both ends of the internal channel raise gRPC's 4 MiB default above the
-// 10 MiB metadata cap of the peer wire (BEP 9), with room for the envelope.
-inline constexpr int kMaxHubMessageBytes = 12 << 20;
 
 class HubService final : public v1::Hub::CallbackService {
  public:

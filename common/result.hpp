@@ -33,13 +33,16 @@ struct Error {
   friend bool operator==(const Error&, const Error&) = default;
 };
 
-template <class T>
+// E is Error for untrusted bytes; a module may pick a richer error type
+// (classify's LoadError names file and line), keeping the same interface.
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}
-  template <class E>
-  requires std::is_error_code_enum_v<E> Result(E e) : v_(std::in_place_index<1>, Error(e)) {}
+  Result(E e) : v_(std::in_place_index<1>, std::move(e)) {}
+  template <class Enum>
+  requires std::is_error_code_enum_v<Enum> && std::is_constructible_v<E, Enum> Result(Enum e)
+      : v_(std::in_place_index<1>, E(e)) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -61,13 +64,13 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const {
+  const E& error() const {
     assert(!ok());
     return std::get<1>(v_);
   }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // For operations that return nothing on success.

@@ -3,12 +3,9 @@
 // rules file needs the file, the line and a sentence.
 #pragma once
 
-#include <cassert>
 #include <cstdint>
 #include <string>
 #include <system_error>
-#include <utility>
-#include <variant>
 
 #include "common/result.hpp"
 #include "indexer/classify/classify_errors.hpp"
@@ -27,38 +24,7 @@ struct LoadError {
 };
 
 template <class T>
-class [[nodiscard]] LoadResult {
- public:
-  LoadResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-  LoadResult(LoadError e) : v_(std::in_place_index<1>, std::move(e)) {}
-
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() & {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  const T& value() const& {
-    assert(ok());
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    assert(ok());
-    return std::get<0>(std::move(v_));
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  const LoadError& error() const {
-    assert(!ok());
-    return std::get<1>(v_);
-  }
-
- private:
-  std::variant<T, LoadError> v_;
-};
-
+using LoadResult = Result<T, LoadError>;
 using LoadStatus = LoadResult<Ok>;
 
 }  // namespace magnetar::indexer::classify

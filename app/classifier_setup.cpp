@@ -1,34 +1,32 @@
 #include "app/classifier_setup.hpp"
 
 #include <stdexcept>
+#include <vector>
 
 namespace magnetar::app {
 namespace {
 
 namespace classify = indexer::classify;
 
-template <class T>
-T loaded_or_throw(classify::LoadResult<T> r, const char* what) {
-  if (!r.ok()) throw std::runtime_error(std::string(what) + ": " + r.error().message());
-  return std::move(r).value();
+std::vector<std::filesystem::path> files(const Config& config, std::string_view key) {
+  const auto names = config.get_list(key);
+  return {names.begin(), names.end()};
 }
 
-void added_or_throw(const classify::LoadStatus& status) {
-  if (!status.ok()) throw std::runtime_error(status.error().message());
+template <class T>
+T loaded_or_throw(classify::LoadResult<T> r) {
+  if (!r.ok()) throw std::runtime_error(r.error().message());
+  return std::move(r).value();
 }
 
 }  // namespace
 
 classify::Rules load_rules(const Config& config) {
-  auto rules = loaded_or_throw(classify::Rules::defaults(), "classifier rules");
-  for (const auto& file : config.get_list("classify.rules")) added_or_throw(rules.add_file(file));
-  return rules;
+  return loaded_or_throw(classify::Rules::load(files(config, "classify.rules")));
 }
 
 classify::BannedRules load_banned(const Config& config) {
-  auto banned = loaded_or_throw(classify::BannedRules::defaults(), "banned rules");
-  for (const auto& file : config.get_list("classify.banned")) added_or_throw(banned.add_file(file));
-  return banned;
+  return loaded_or_throw(classify::BannedRules::load(files(config, "classify.banned")));
 }
 
 }  // namespace magnetar::app

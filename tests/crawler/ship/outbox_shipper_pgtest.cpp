@@ -18,6 +18,7 @@
 #include "indexer/store/pg_torrent_store.hpp"
 #include "rpc/hub/hub_service.hpp"
 #include "schema/migrator.hpp"
+#include "tests/support/info_dicts.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -30,24 +31,8 @@ constexpr char kToken[] = "cluster-token-for-ship-tests";
 constexpr auto kAckDelay = std::chrono::milliseconds(500);
 constexpr auto kPatience = std::chrono::seconds(90);  // bound on every wait below
 
-// A valid v1 single-file info dict (BEP 3); pieces match the length.
-std::string info_dict(const std::string& name, std::int64_t length) {
-  constexpr std::int64_t kPiece = 16384;
-  const auto pieces = (length + kPiece - 1) / kPiece;
-  std::string out;
-  bencode::Encoder(out)
-      .dict()
-      .string("length")
-      .integer(length)
-      .string("name")
-      .string(name)
-      .string("piece length")
-      .integer(kPiece)
-      .string("pieces")
-      .string(std::string(static_cast<std::size_t>(pieces) * 20, 'p'))
-      .end();
-  return out;
-}
+using testing::single_file_info_dict;
+const auto info_dict = single_file_info_dict;
 
 std::string item(int i) {
   return info_dict("Ship.Test.Release." + std::to_string(i) + ".1080p.WEB-DL.x264-GRP.mkv",

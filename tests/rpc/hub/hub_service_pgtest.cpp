@@ -14,6 +14,7 @@
 #include "rpc/common/bearer_token.hpp"
 #include "rpc/hub/hub_service.hpp"
 #include "schema/migrator.hpp"
+#include "tests/support/info_dicts.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace magnetar::rpc {
@@ -21,24 +22,8 @@ namespace {
 
 constexpr char kToken[] = "s3cret-cluster-token";
 
-// A v1 single-file info dict (BEP 3) with a name of our choosing.
-std::string info_dict(const std::string& name, std::int64_t length) {
-  constexpr std::int64_t kPiece = 16384;
-  const auto pieces = (length + kPiece - 1) / kPiece;
-  std::string out;
-  bencode::Encoder(out)
-      .dict()
-      .string("length")
-      .integer(length)
-      .string("name")
-      .string(name)
-      .string("piece length")
-      .integer(kPiece)
-      .string("pieces")
-      .string(std::string(static_cast<std::size_t>(pieces) * 20, 'h'))
-      .end();
-  return out;
-}
+using testing::single_file_info_dict;
+const auto info_dict = single_file_info_dict;
 
 std::string id_of(const std::string& info) {
   const auto d = sha1(info);

@@ -1,0 +1,127 @@
+#include "indexer/search/torrent_reader.hpp"
+
+#include <pqxx/pqxx>
+
+#include "common/codec.hpp"
+#include "indexer/store/file_list_codec.hpp"
+#include "indexer/store/text_sanitizer.hpp"
+
+namespace magnetar::search {
+namespace {
+
+TimePoint from_micros(std::int64_t us) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
+}
+
+std::optional<int> opt_int(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<int>();
+}
+
+void set_timeout(pqxx::transaction_base& tx, std::chrono::milliseconds timeout) {
+  tx.exec("SET LOCAL statement_timeout = " +
+          std::to_string(std::max<std::int64_t>(1, timeout.count())));
+}
+
+std::string joined_path(const std::vector<std::string>& components) {
+  std::string out;
+  for (const auto& c : components) {
+    if (!out.empty()) out += '/';
+    out += indexer::store::sanitize_text(c).text;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<TorrentDetails> read_torrent(pqxx::connection_base& conn, const InfoHashV1& id,
+                                           std::chrono::milliseconds timeout) {
+  pqxx::read_transaction tx(conn);
+  set_timeout(tx, timeout);
+  const auto rows = tx.exec_params(
+      "SELECT encode(t.v2, 'hex'), t.name, t.total_size, t.file_count, t.content_type,"
+      " (extract(epoch FROM t.first_seen) * 1000000)::bigint,"
+      " (extract(epoch FROM t.last_seen) * 1000000)::bigint, t.year, t.resolution, t.season,"
+      " t.episode, t.title, t.piece_length, t.private, encode(f.files, 'hex'),"
+      " EXISTS (SELECT 1 FROM torrent_info_dicts i WHERE i.torrent_id = t.id)"
+      " FROM torrents t LEFT JOIN torrent_files f ON f.torrent_id = t.id"
+      " WHERE t.id = decode($1, 'hex')",
+      to_hex(id.view()));
+  if (rows.empty()) return std::nullopt;
+  const auto& row = rows[0];
+  TorrentDetails d;
+  auto& h = d.summary;
+  h.id = id;
+  if (!row[0].is_null()) h.v2 = InfoHashV2::from_hex(row[0].as<std::string>());
+  h.name = row[1].as<std::string>();
+  h.size = row[2].as<std::int64_t>();
+  h.file_count = row[3].as<std::int32_t>();
+  h.content_type = row[4].as<int>();
+  h.first_seen = from_micros(row[5].as<std::int64_t>());
+  h.last_seen = from_micros(row[6].as<std::int64_t>());
+  h.year = opt_int(row[7]);
+  h.resolution = opt_int(row[8]);
+  h.season = opt_int(row[9]);
+  h.episode = opt_int(row[10]);
+  if (!row[11].is_null()) d.title = row[11].as<std::string>();
+  d.piece_length = row[12].as<std::int64_t>();
+  d.is_private = row[13].as<bool>();
+  d.info_dict_stored = row[15].as<bool>();
+  if (row[14].is_null()) {
+    d.files.push_back({h.name, h.size});  // single-file: the name is the file
+  } else if (auto bytes = from_hex(row[14].as<std::string>())) {
+    if (auto files = indexer::store::decode_file_list(*bytes)) {
+      for (const auto& f : *files) d.files.push_back({joined_path(f.path), f.size});
+    }
+    d.files_truncated = static_cast<std::int64_t>(d.files.size()) < h.file_count;
+  }
+  return d;
+}
+
+std::optional<std::string> read_info_dict(pqxx::connection_base& conn, const InfoHashV1& id,
+                                          std::chrono::milliseconds timeout) {
+  pqxx::read_transaction tx(conn);
+  set_timeout(tx, timeout);
+  const auto rows = tx.exec_params(
+      "SELECT encode(info, 'hex') FROM torrent_info_dicts WHERE torrent_id = decode($1, 'hex')",
+      to_hex(id.view()));
+  if (rows.empty()) return std::nullopt;
+  return from_hex(rows[0][0].as<std::string>());
+}
+
+bool torrent_exists(pqxx::connection_base& conn, const InfoHashV1& id) {
+  pqxx::read_transaction tx(conn);
+  return !tx.exec_params("SELECT 1 FROM torrents WHERE id = decode($1, 'hex')", to_hex(id.view()))
+              .empty();
+}
+
+IndexStats read_stats(pqxx::connection_base& conn, std::chrono::milliseconds timeout,
+                      std::chrono::seconds live_window) {
+  pqxx::read_transaction tx(conn);
+  set_timeout(tx, timeout);
+  IndexStats s;
+  for (const auto& row : tx.exec("SELECT content_type, count FROM torrent_counts")) {
+    const auto t = row[0].as<int>();
+    const auto n = row[1].as<std::int64_t>();
+    if (t >= 0 && t < static_cast<int>(s.per_content_type.size())) s.per_content_type[t] = n;
+    s.torrents += n;
+  }
+  // The block list is small (removals and banned matches): counting it is cheap.
+  s.blocked = tx.exec("SELECT count(*) FROM blocked_infohashes")[0][0].as<std::int64_t>();
+  s.database_bytes =
+      tx.exec("SELECT pg_database_size(current_database())")[0][0].as<std::int64_t>();
+  const auto window = std::to_string(live_window.count());
+  s.live_crawler_nodes =
+      tx.exec("SELECT count(*) FROM crawler_nodes WHERE last_report > now() - interval '" + window +
+              " seconds'")[0][0]
+          .as<int>();
+  for (const auto& row :
+       tx.exec("SELECT r.key, sum(r.value::float8) FROM crawler_nodes n, jsonb_each_text(n.rates) r"
+               " WHERE n.last_report > now() - interval '" +
+               window + " seconds' GROUP BY r.key")) {
+    s.crawl_rates[row[0].as<std::string>()] = row[1].as<double>();
+  }
+  return s;
+}
+
+}  // namespace magnetar::search

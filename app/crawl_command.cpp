@@ -124,6 +124,18 @@ std::unique_ptr<CrawlNode> make_crawl_node(const Config& config, const std::stri
   o.hub.address = hub;
   o.hub.token = token;
   o.shipper.node_id = node_name();
+  const double report_seconds = config.get_double("crawler.report_interval");
+  if (!(report_seconds >= 0.1 && report_seconds <= 86'400)) {
+    throw ConfigError("crawler.report_interval: expected 0.1 to 86400 seconds");
+  }
+  o.report_interval = std::chrono::milliseconds(static_cast<std::int64_t>(report_seconds * 1000));
+  if (config.get_bool("crawler.testnet")) {
+    // A magnetar-testnet on 127.x: libtorrent accepts loopback nodes (and
+    // fetches go to loopback peers), and its few infohashes per node are
+    // worth asking again as soon as the nodes allow.
+    o.session.loopback = true;
+    o.dht.sampler.min_expected_yield = 0;
+  }
   return std::make_unique<CrawlNode>(std::move(o));
 }
 

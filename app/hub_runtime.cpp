@@ -16,6 +16,7 @@
 #include "indexer/ingest/ingest_pipeline.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
 #include "rpc/hub/hub_service.hpp"
+#include "rpc/hub/pg_node_report_store.hpp"
 
 namespace magnetar::app {
 namespace {
@@ -62,6 +63,7 @@ struct HubRuntime::Parts {
   std::unique_ptr<classify::Classifier> classifier;
   std::unique_ptr<classify::BannedFilter> banned;
   std::unique_ptr<indexer::ingest::IngestPipeline> pipeline;
+  std::unique_ptr<rpc::PgNodeReportStore> reports;  // crawler nodes' counters
   std::unique_ptr<rpc::HubService> hub;
   std::unique_ptr<grpc::Server> server;
   std::string listen_address;
@@ -91,7 +93,8 @@ HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>())
   p.banned = std::make_unique<classify::BannedFilter>(p.banned_rules);
   p.pipeline =
       std::make_unique<indexer::ingest::IngestPipeline>(*p.store, *p.classifier, *p.banned);
-  p.hub = std::make_unique<rpc::HubService>(*p.pipeline, cluster_token(config));
+  p.reports = std::make_unique<rpc::PgNodeReportStore>(dsn);
+  p.hub = std::make_unique<rpc::HubService>(*p.pipeline, cluster_token(config), p.reports.get());
 
   grpc::ServerBuilder builder;
   int port = 0;

@@ -39,6 +39,12 @@ std::vector<Setting> all_settings() {
        "metadata fetches in flight; every other queue of the crawler is sized from it"},
       {"crawler.encryption", "prefer_plaintext",
        "peer-wire encryption (MSE): prefer_plaintext, prefer_encrypted or require"},
+      {"crawler.report_interval", "30",
+       "seconds between reports of the crawler's counters to the hub (its Stats)"},
+      {"crawler.testnet", "false",
+       "crawl a loopback/private test network (magnetar-testnet): accept 127.x and private "
+       "DHT nodes and peers, lift the DHT's one-node-per-/24 rule and flood blocker; never on "
+       "the real DHT"},
   };
 }
 

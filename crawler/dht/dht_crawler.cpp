@@ -7,6 +7,8 @@ namespace {
 
 SamplerConfig sampler_config(const DhtCrawlerConfig& crawler, const DhtSessionConfig& session) {
   SamplerConfig c = crawler.sampler;
+  // Only a loopback testnet has nodes on 127.x or private addresses.
+  c.drop_local_addresses = !session.loopback;
   if (session.bandwidth_cap > 0 && c.max_requests_per_second <= 0) {
     // Sampling gets the DHT's share of the one cap.
     c.max_requests_per_second = std::max(1.0, static_cast<double>(session.bandwidth_cap) *

@@ -44,7 +44,8 @@ struct DhtSessionConfig {
   bool port_mapping = false;
   // Loopback testnet: every node shares 127.0.0.0/8 and is "unverified", so
   // the routing-table IP restrictions and node-id checks go off, and
-  // libtorrent's DoS blocker is relaxed (testnet-notes.md).
+  // libtorrent's DoS blocker is relaxed (testnet-notes.md). Off, DhtCrawler's
+  // sampler and CrawlNode's fetches drop non-global addresses (is_global).
   bool loopback = false;
   // Peers returned per get_peers reply we serve (libtorrent: 100).
   int max_peers_reply = 100;

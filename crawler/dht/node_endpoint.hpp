@@ -29,6 +29,13 @@ struct IpAddress {
   friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 };
 
+// Whether the address can be a node or peer on the public internet: not
+// unspecified, loopback, private (RFC 1918, RFC 4193), shared (RFC 6598),
+// link-local, documentation, benchmarking, multicast or reserved. A real
+// crawler drops the others: a hostile DHT node could otherwise point our
+// queries and connections at hosts of our own network.
+bool is_global(const IpAddress& ip);
+
 struct Endpoint {
   IpAddress ip;
   std::uint16_t port = 0;

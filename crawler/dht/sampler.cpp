@@ -123,7 +123,8 @@ void Sampler::evict_one() {
 }
 
 void Sampler::learn(const Endpoint& endpoint, std::optional<NodeId> id, TimePoint now) {
-  if (endpoint.port == 0 || banned_.contains(endpoint.ip) || (id && own_id_ && *id == *own_id_)) {
+  if (endpoint.port == 0 || banned_.contains(endpoint.ip) || (id && own_id_ && *id == *own_id_) ||
+      (config_.drop_local_addresses && !is_global(endpoint.ip))) {
     ++stats_.rejected_contacts;
     return;
   }

@@ -86,6 +86,10 @@ struct SamplerConfig {
   // cap). DhtCrawler derives it from the bandwidth cap: libtorrent's
   // dht_upload_rate_limit only sheds the replies we owe, never our queries.
   double max_requests_per_second = 0;
+  // Contacts on non-global addresses (is_global) are rejected. DhtCrawler
+  // turns this on unless its session crawls a loopback testnet; off here so
+  // the policy itself works on any addresses.
+  bool drop_local_addresses = false;
   TargetMode target_mode = TargetMode::kRandom;
   std::uint64_t seed = 1;
 };

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "crawler/state/seen_record.hpp"
@@ -24,6 +25,9 @@ struct CrawlCounters {
   std::uint64_t samples_sent = 0;
   std::uint64_t sample_replies = 0;
   std::uint64_t discovered = 0;
+  // Infohashes other nodes announced to us or looked up through us (each
+  // once per the harvester's recent set): part of `discovered`.
+  std::uint64_t harvested = 0;
   // Triage (totals): dropped as recent repeats, dropped because the
   // pipeline was full, skipped by the seen set (fetched, given up, or
   // waiting for a retry), skipped as known or blocked by the hub, and new.
@@ -34,6 +38,8 @@ struct CrawlCounters {
   std::uint64_t skipped_blocked = 0;
   std::uint64_t new_infohashes = 0;
   std::uint64_t triage_failures = 0;  // hub calls that failed (fetched anyway)
+  // Failed infohashes re-queued by the node when their retry time came.
+  std::uint64_t retried = 0;
   // Fetches (totals, and levels).
   std::uint64_t fetch_ok = 0;
   std::array<std::uint64_t, kOutcomeSlots> fetch_failed{};  // by FetchOutcome
@@ -42,16 +48,26 @@ struct CrawlCounters {
   bool outbox_full = false;
   // Outbox and shipping.
   std::size_t outbox_depth = 0;
+  std::uint64_t outbox_bytes = 0;
   std::uint64_t shipped = 0;
   std::uint64_t acked = 0;
   std::uint64_t ship_auth_failures = 0;
+  // Hub.Report calls that went through, and that failed.
+  std::uint64_t reports_sent = 0;
+  std::uint64_t report_failures = 0;
 
   std::uint64_t fetch_failed_total() const;
 };
 
-// "nodes 120 (frontier 118) | samples 40.0/s | new 12.5/s | fetched 10.0/s,
-// failed 2.0/s (timeout 1.5, no_peers 0.5) | in flight 8 | outbox 3 |
-// shipped 100, acked 97", rates over `seconds` between the two snapshots.
+// The counters and gauges of a Hub.Report, under the names documented in
+// rpc/proto/magnetar/v1/hub.proto.
+std::map<std::string, std::uint64_t> report_counters(const CrawlCounters& c);
+std::map<std::string, double> report_gauges(const CrawlCounters& c);
+
+// "nodes 120 (frontier 118) | samples 40.0/s | new 12.5/s | fetched 100
+// (10.0/s), failed 20 (2.0/s) (timeout 1.5, no_peers 0.5) | in flight 8 |
+// outbox 3 | shipped 100, acked 97": totals since start, and rates over
+// `seconds` between the two snapshots.
 std::string progress_line(const CrawlCounters& before, const CrawlCounters& now, double seconds);
 
 }  // namespace magnetar::crawler::pipeline

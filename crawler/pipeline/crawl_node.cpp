@@ -8,6 +8,7 @@
 #include <boost/asio/ip/address_v6.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "crawler/dht/recent_set.hpp"
 #include "crawler/pipeline/blocking_worker.hpp"
 #include "crawler/pipeline/fetch_outcome.hpp"
+#include "crawler/pipeline/torrent_ids.hpp"
 #include "crawler/state/state_errors.hpp"
 #include "crawler/wire/expected_info_hash.hpp"
 
@@ -62,7 +64,7 @@ asio::ip::tcp::endpoint to_tcp(const dht::Endpoint& e) {
 // An infohash on its way through the stages.
 struct Pending {
   InfoHashV1 id;
-  dht::Source source = dht::Source::kSample;
+  state::Source source = state::Source::kDhtSample;
   std::optional<dht::Endpoint> peer;  // the announcer (kAnnounce)
   state::TimePoint seen_at{};
 };
@@ -77,6 +79,7 @@ PipelineBounds bounds_for(std::size_t concurrency) {
   b.triage_batch = std::clamp<std::size_t>(8 * c, 64, ship::kMaxTriageBatch);
   b.triage_backlog = std::max(64 * c, 4 * b.triage_batch);
   b.lookups_in_flight = std::clamp<std::size_t>(c / 2, 8, 64);
+  b.retries_per_scan = c;
   return b;
 }
 
@@ -100,7 +103,7 @@ struct CrawlNode::Impl {
       return;
     }
     if (batch.empty()) batch_started = SteadyClock::now();
-    batch.push_back({d.info_hash, d.source, d.peer, state::Clock::now()});
+    batch.push_back({d.info_hash, to_state_source(d.source), d.peer, state::Clock::now()});
     if (batch.size() >= bounds.triage_batch) flush();
   }
 
@@ -153,8 +156,17 @@ struct CrawlNode::Impl {
     }
     std::vector<asio::ip::tcp::endpoint> candidates;
     candidates.reserve(peers.size() + 1);
-    if (p.peer) candidates.push_back(to_tcp(*p.peer));
-    for (const auto& e : peers) candidates.push_back(to_tcp(e));
+    // A real crawler connects to public addresses only: a hostile announce
+    // or get_peers reply could point it at hosts of its own network.
+    const auto usable = [&](const dht::Endpoint& e) {
+      if (options.session.loopback || dht::is_global(e.ip)) return true;
+      ++local_peers_dropped;
+      return false;
+    };
+    if (p.peer && usable(*p.peer)) candidates.push_back(to_tcp(*p.peer));
+    for (const auto& e : peers) {
+      if (usable(e)) candidates.push_back(to_tcp(e));
+    }
     const auto target = wire::ExpectedInfoHash::from_id(p.id);
     fetcher->fetch(target, std::move(candidates),
                    [this, p = std::move(p)](Result<std::string> r) mutable {
@@ -175,11 +187,12 @@ struct CrawlNode::Impl {
     const auto& code = r.error().code;
     if (!is_cancelled(code)) {
       const auto outcome = outcome_of(code);
-      log->debug("fetch of {} ({}) failed: {} ({})", to_hex(p.id.view()), dht::to_string(p.source),
-                 r.error().message(), state::to_string(outcome));
+      log->debug("fetch of {} (source {}) failed: {} ({})", to_hex(p.id.view()),
+                 static_cast<int>(p.source), r.error().message(), state::to_string(outcome));
       ++failed[static_cast<std::size_t>(outcome)];
-      worker.post([this, id = p.id, outcome] {
-        node.seen().record_attempt(id, outcome, state::Clock::now());
+      // The source is kept with the failure, for its retry.
+      worker.post([this, attempt = state::SeenAttempt{p.id, outcome, p.source}] {
+        node.seen().record_attempts(std::span(&attempt, 1), state::Clock::now());
       });
     }
     release();
@@ -188,6 +201,26 @@ struct CrawlNode::Impl {
   void release() {
     --in_flight;
     pump();
+  }
+
+  // Failures whose retry time has come are fetched again by the node itself,
+  // not only when the DHT offers them again: once per kRetryScanInterval,
+  // at most retries_per_scan of them, and only while the fetch queue has
+  // room for them (a retry dropped there would wait out its lease).
+  void maybe_scan_retries(SteadyClock::time_point now) {
+    if (now < next_retry_scan || retry_scan_pending || outbox_full.load() ||
+        fetch_queue.size() + bounds.retries_per_scan > bounds.fetch_queue) {
+      return;
+    }
+    next_retry_scan = now + kRetryScanInterval;
+    retry_scan_pending = true;
+    const bool queued = worker.try_post(
+        [this] {
+          retry_due();
+          asio::post(io, [this] { retry_scan_pending = false; });
+        },
+        bounds.retries_per_scan);
+    if (!queued) retry_scan_pending = false;
   }
 
   void schedule_tick() {
@@ -203,6 +236,7 @@ struct CrawlNode::Impl {
     const auto now = SteadyClock::now();
     if (!batch.empty() && now - batch_started >= options.batch_delay) flush();
     pump();
+    maybe_scan_retries(now);
     if (now >= next_state_save) {
       next_state_save = now + kDhtStateSaveInterval;
       worker.post([this, snapshot = crawler->snapshot()] {
@@ -214,6 +248,8 @@ struct CrawlNode::Impl {
     c.frontier_nodes = crawler->sampler().size();
     c.samples_sent = crawler->sampler().stats().sent;
     c.sample_replies = crawler->sampler().stats().replies;
+    c.harvested = crawler->harvester().stats().new_from_announces +
+                  crawler->harvester().stats().new_from_lookups;
     c.fetches_in_flight = in_flight;
     c.fetch_queue = fetch_queue.size();
     dht_port = crawler->session().listen_port();
@@ -223,12 +259,15 @@ struct CrawlNode::Impl {
 
   // --- worker thread ----------------------------------------------------
 
-  void triage(std::vector<Pending> batch_in) {
+  // Retries skip the seen set (it handed them out: they are due); fresh
+  // discoveries go through it.
+  void triage(std::vector<Pending> batch_in, bool check_seen = true) {
     const auto now = state::Clock::now();
     std::vector<InfoHashV1> ids;
     ids.reserve(batch_in.size());
     for (const auto& p : batch_in) ids.push_back(p.id);
-    const auto wanted = node.seen().should_fetch(ids, now);
+    const auto wanted =
+        check_seen ? node.seen().should_fetch(ids, now) : std::vector<bool>(ids.size(), true);
     std::vector<Pending> candidates;
     ids.clear();
     for (std::size_t i = 0; i < batch_in.size(); ++i) {
@@ -269,6 +308,20 @@ struct CrawlNode::Impl {
                [this, fresh = std::move(fresh)]() mutable { enqueue_fetches(std::move(fresh)); });
   }
 
+  void retry_due() {
+    const auto due = node.seen().take_due_retries(state::Clock::now(), bounds.retries_per_scan,
+                                                  options.retry_lease);
+    if (due.empty()) return;
+    retried += due.size();
+    std::vector<Pending> batch_out;
+    batch_out.reserve(due.size());
+    for (const auto& d : due) {
+      batch_out.push_back({d.id, d.source, std::nullopt, state::Clock::now()});
+    }
+    log->debug("retrying {} failed infohashes", due.size());
+    triage(std::move(batch_out), false);
+  }
+
   void log_hub_error(const std::exception& e) {
     const auto now = SteadyClock::now();
     if (last_hub_log != SteadyClock::time_point{} && now - last_hub_log < kHubErrorLogInterval) {
@@ -289,7 +342,8 @@ struct CrawlNode::Impl {
 
   void commit(const Pending& p, const std::string& dict) {
     for (;;) {
-      const auto r = node.commit_fetch(p.id, dict, to_state_source(p.source), p.seen_at);
+      // A hybrid torrent's other id is marked fetched too (BEP 52).
+      const auto r = node.commit_fetch(p.id, dict, p.source, p.seen_at, dht_ids(dict));
       if (r.ok()) {
         ++fetch_ok;
         if (outbox_full.exchange(false)) {
@@ -313,6 +367,38 @@ struct CrawlNode::Impl {
     }
   }
 
+  // --- reporter thread ----------------------------------------------------
+
+  ship::NodeReport make_report() {
+    const auto c = counters();
+    return {options.shipper.node_id, started_at, report_counters(c), report_gauges(c)};
+  }
+
+  void send_report(std::optional<std::chrono::milliseconds> deadline = {}) {
+    try {
+      hub.report(make_report(), deadline);
+      ++reports_sent;
+    } catch (const std::exception& e) {
+      ++report_failures;
+      const auto now = SteadyClock::now();
+      if (last_report_log == SteadyClock::time_point{} ||
+          now - last_report_log >= kHubErrorLogInterval) {
+        last_report_log = now;
+        log->warn("hub {}: counters not reported ({})", options.hub.address, e.what());
+      }
+    }
+  }
+
+  void run_reporter() {
+    std::unique_lock lock(report_mu);
+    while (!report_stop) {
+      if (report_cv.wait_for(lock, options.report_interval, [this] { return report_stop; })) break;
+      lock.unlock();
+      send_report();
+      lock.lock();
+    }
+  }
+
   CrawlCounters counters() {
     CrawlCounters c;
     {
@@ -327,14 +413,18 @@ struct CrawlNode::Impl {
     c.skipped_blocked = skipped_blocked;
     c.new_infohashes = new_infohashes;
     c.triage_failures = triage_failures;
+    c.retried = retried;
     c.fetch_ok = fetch_ok;
     for (std::size_t i = 0; i < kOutcomeSlots; ++i) c.fetch_failed[i] = failed[i];
     c.outbox_full = outbox_full;
     const auto s = shipper.counters();
     c.outbox_depth = node.outbox().size();
+    c.outbox_bytes = node.outbox().bytes();
     c.shipped = s.shipped;
     c.acked = s.acked;
     c.ship_auth_failures = s.auth_failures;
+    c.reports_sent = reports_sent;
+    c.report_failures = report_failures;
     return c;
   }
 
@@ -360,7 +450,10 @@ struct CrawlNode::Impl {
   std::deque<Pending> fetch_queue;
   std::unordered_map<InfoHashV1, Pending> looking_up;
   std::size_t in_flight = 0;
+  std::uint64_t local_peers_dropped = 0;
   bool stopping_net = false;
+  bool retry_scan_pending = false;
+  SteadyClock::time_point next_retry_scan{};
   SteadyClock::time_point next_state_save{};
 
   // Worker thread only.
@@ -370,12 +463,22 @@ struct CrawlNode::Impl {
   std::atomic<bool> outbox_full{false};
   std::atomic<std::uint64_t> discovered{0}, repeats{0}, dropped{0}, skipped_seen{0},
       skipped_known{0}, skipped_blocked{0}, new_infohashes{0}, triage_failures{0}, fetch_ok{0};
+  std::atomic<std::uint64_t> retried{0};
   std::array<std::atomic<std::uint64_t>, kOutcomeSlots> failed{};
   mutable std::mutex snapshot_mu;
   CrawlCounters net_snapshot;
   std::atomic<std::uint16_t> dht_port{0};
   bool started = false;
   bool stopped = false;
+
+  // Reports to the hub.
+  std::chrono::system_clock::time_point started_at{};
+  std::thread reporter;
+  std::mutex report_mu;
+  std::condition_variable report_cv;
+  bool report_stop = false;                   // guarded by report_mu
+  SteadyClock::time_point last_report_log{};  // reporter thread, then stop()
+  std::atomic<std::uint64_t> reports_sent{0}, report_failures{0};
 };
 
 CrawlNode::CrawlNode(CrawlNodeOptions options)
@@ -413,6 +516,10 @@ void CrawlNode::start() {
   m.shipper.start();
   m.guard.emplace(m.io.get_executor());
   m.net_thread = std::thread([&m] { m.io.run(); });
+  m.started_at = std::chrono::system_clock::now();
+  if (m.options.report_interval.count() > 0) {
+    m.reporter = std::thread([&m] { m.run_reporter(); });
+  }
   m.started = true;
   m.log->info("crawl node started: hub {}, concurrency {}, data in {}", m.options.hub.address,
               m.bounds.fetches_in_flight, m.node.path().string());
@@ -445,6 +552,15 @@ void CrawlNode::stop() {
   m.crawler.reset();
   m.worker.stop();  // commits what was fetched
   m.shipper.stop();
+  if (m.reporter.joinable()) {
+    {
+      std::lock_guard lock(m.report_mu);
+      m.report_stop = true;
+    }
+    m.report_cv.notify_all();
+    m.reporter.join();
+    m.send_report(kFinalReportDeadline);  // the final figures of this run
+  }
   m.log->info("crawl node stopped: {} fetched, outbox {}", m.fetch_ok.load(),
               m.node.outbox().size());
 }

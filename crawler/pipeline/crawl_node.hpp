@@ -7,8 +7,10 @@
 //     -> hub Triage: skip what is known or blocked (recorded, never asked again)
 //     -> new ids: get_peers lookup; candidates = the announcing peer, if any,
 //        plus the lookup's peers -> metadata fetch (verified against the id)
-//     -> ok: outbox + seen set in one write; failure: recorded with its reason
-//        (the seen set retries it later with backoff)
+//     -> ok: outbox + seen set in one write (a hybrid's two ids both marked);
+//        failure: recorded with its reason and a retry time (backoff)
+//   Failures whose retry time has come are taken from the seen set's retry
+//   index every kRetryScanInterval and go through hub Triage again.
 //   OutboxShipper drains the outbox into the hub's Ingest stream meanwhile.
 //
 // Threads: one network thread runs the io_context of the DHT crawler and
@@ -49,6 +51,19 @@ inline constexpr std::chrono::milliseconds kDefaultBatchDelay{250};
 inline constexpr std::size_t kDefaultRecentCapacity = 1u << 18;
 // How often the DHT state (node id, routing table) is saved, besides at stop.
 inline constexpr std::chrono::minutes kDhtStateSaveInterval{10};
+// How often the node looks for failures whose retry time has come.
+inline constexpr std::chrono::seconds kRetryScanInterval{1};
+// A retry taken from the seen set is not handed out again for this long: far
+// more than a lookup and a fetch take, so it comes back only when the node
+// died (or dropped it) before recording the attempt.
+inline constexpr std::chrono::minutes kRetryLease{10};
+// How often the node reports its counters to the hub (Hub.Report), besides
+// at stop: the hub's Stats shows rates over this period, and one small call
+// per node per 30 s costs the hub nothing.
+inline constexpr std::chrono::milliseconds kReportInterval{30'000};
+// The report at stop waits this long at most: a hub that is down must not
+// hold up a node's shutdown by the full call deadline.
+inline constexpr std::chrono::milliseconds kFinalReportDeadline{2'000};
 
 // The bounds derived from `concurrency` (C fetches in flight).
 struct PipelineBounds {
@@ -59,6 +74,7 @@ struct PipelineBounds {
   std::size_t triage_batch;       // 8C ids per seen-set + Triage round (<= kMaxTriageBatch)
   std::size_t triage_backlog;     // 64C ids queued for triage on the worker
   std::size_t lookups_in_flight;  // C/2 in [8, 64]: hundreds overflow UDP buffers
+  std::size_t retries_per_scan;   // C due retries taken per kRetryScanInterval
 };
 PipelineBounds bounds_for(std::size_t concurrency);
 
@@ -72,6 +88,10 @@ struct CrawlNodeOptions {
   std::size_t concurrency = kDefaultConcurrency;
   std::chrono::milliseconds batch_delay = kDefaultBatchDelay;
   std::size_t recent_capacity = kDefaultRecentCapacity;
+  // Counters to the hub every report_interval (NodeReport.node_id is
+  // shipper.node_id); zero: no reports.
+  std::chrono::milliseconds report_interval = kReportInterval;
+  std::chrono::seconds retry_lease = kRetryLease;
 };
 
 class CrawlNode {
@@ -89,8 +109,9 @@ class CrawlNode {
   void start();
   // Stops discovering and fetching, commits the info dicts already fetched,
   // saves the DHT snapshot (node id, routing table, sampling schedule; also
-  // saved every kDhtStateSaveInterval) and stops the shipper (what was not
-  // acked stays in the outbox for the next run). Idempotent.
+  // saved every kDhtStateSaveInterval), stops the shipper (what was not
+  // acked stays in the outbox for the next run) and sends a last report of
+  // the counters to the hub. Idempotent.
   void stop();
 
   // Thread-safe snapshot (network-thread figures are at most ~100 ms old).

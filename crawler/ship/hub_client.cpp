@@ -78,4 +78,24 @@ std::vector<Verdict> HubClient::triage(std::span<const InfoHashV1> ids) {
   return out;
 }
 
+void HubClient::report(const NodeReport& report,
+                       std::optional<std::chrono::milliseconds> deadline) {
+  v1::NodeReport request;
+  request.set_node_id(report.node_id);
+  const auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(report.started_at.time_since_epoch())
+          .count();
+  request.mutable_started_at()->set_seconds(ns / 1'000'000'000);
+  request.mutable_started_at()->set_nanos(static_cast<std::int32_t>(ns % 1'000'000'000));
+  request.mutable_counters()->insert(report.counters.begin(), report.counters.end());
+  request.mutable_gauges()->insert(report.gauges.begin(), report.gauges.end());
+  v1::ReportResponse response;
+  grpc::ClientContext context;
+  connection_->authorize(context);
+  context.set_deadline(std::chrono::system_clock::now() +
+                       deadline.value_or(options_.call_deadline));
+  const auto status = connection_->stub->Report(&context, request, &response);
+  if (!status.ok()) throw HubError(status.error_code(), "hub Report: " + status.error_message());
+}
+
 }  // namespace magnetar::crawler::ship

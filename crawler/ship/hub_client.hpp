@@ -7,7 +7,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -58,6 +61,14 @@ class HubError : public std::runtime_error {
   int code_;
 };
 
+// A node's counters for the hub (Hub.Report; names in hub.proto).
+struct NodeReport {
+  std::string node_id;
+  std::chrono::system_clock::time_point started_at;
+  std::map<std::string, std::uint64_t> counters;  // cumulative since started_at
+  std::map<std::string, double> gauges;           // current levels
+};
+
 struct HubConnection;  // hub_connection.hpp: the channel and stub
 
 class HubClient {
@@ -70,6 +81,9 @@ class HubClient {
   // One verdict per id, in order. Sent in calls of at most kMaxTriageBatch
   // ids, each with call_deadline. Throws HubError (hub down, wrong token).
   std::vector<Verdict> triage(std::span<const InfoHashV1> ids);
+  // Sends the node's counters, with `deadline` (default call_deadline).
+  // Throws HubError.
+  void report(const NodeReport& report, std::optional<std::chrono::milliseconds> deadline = {});
 
   const HubClientOptions& options() const { return options_; }
   HubConnection& connection() { return *connection_; }

@@ -20,6 +20,7 @@ constexpr char kSeenFamily[] = "seen";
 constexpr char kDhtFamily[] = "dht";
 constexpr char kOutboxFamily[] = "outbox";
 constexpr char kPinsFamily[] = "pins";
+constexpr char kRetryFamily[] = "retry";
 constexpr char kFormatKey[] = "format_version";
 // Bumped when a stored encoding changes incompatibly; a newer database is
 // refused rather than misread.
@@ -88,6 +89,9 @@ NodeState::NodeState(NodeStateOptions options) : path_(options.data_dir / kState
       {kDhtFamily, plain},
       {kOutboxFamily, outbox},
       {kPinsFamily, plain},
+      // The seen set's retry index: small, scanned from its start (the
+      // earliest retry) and rewritten as retries come due.
+      {kRetryFamily, outbox},
   };
 
   rocksdb::DBOptions db_options;
@@ -124,7 +128,8 @@ NodeState::NodeState(NodeStateOptions options) : path_(options.data_dir / kState
     }
   }
 
-  seen_ = std::make_unique<SeenSet>(db, db_->handles[1], options.retry, options.seen_cache_entries);
+  seen_ = std::make_unique<SeenSet>(db, db_->handles[1], db_->handles[5], options.retry,
+                                    options.seen_cache_entries);
   dht_ = std::make_unique<DhtStore>(db, db_->handles[2]);
   outbox_ = std::make_unique<Outbox>(db, db_->handles[3], meta, options.outbox);
   pins_ = std::make_unique<PinCache>(db, db_->handles[4]);
@@ -140,13 +145,21 @@ NodeState::~NodeState() {
 }
 
 Result<std::uint64_t> NodeState::commit_fetch(const InfoHashV1& id, std::string_view info_dict,
-                                              Source source, TimePoint now) {
+                                              Source source, TimePoint now,
+                                              std::span<const InfoHashV1> also) {
   // When the outbox is full, append() writes nothing, the batch with it: the
   // infohash stays unfetched in the seen set as well.
   rocksdb::WriteBatch batch;
-  const auto record = seen_->stage_attempt(id, FetchOutcome::kOk, now, batch);
+  std::vector<std::pair<InfoHashV1, SeenRecord>> records;
+  records.emplace_back(id, seen_->stage_attempt(id, FetchOutcome::kOk, now, batch));
+  for (const auto& other : also) {
+    if (other == id) continue;
+    records.emplace_back(other, seen_->stage_attempt(other, FetchOutcome::kOk, now, batch));
+  }
   auto seq = outbox_->append(info_dict, source, now, &batch);
-  if (seq) seen_->remember(id, record);
+  if (seq) {
+    for (const auto& [k, r] : records) seen_->remember(k, r);
+  }
   return seq;
 }
 

@@ -2,6 +2,7 @@
 // data directory (DESIGN.md "Storage responsibilities"), one column family per
 // kind of data, each with its own durability choice (see each class):
 //   seen    SeenSet   infohash -> first/last seen, attempts, outcome, retry time
+//   retry   SeenSet   (retry time, infohash) -> source: failures awaiting a retry
 //   dht     DhtStore  the DHT state blob and per-node sampling schedules
 //   outbox  Outbox    verified info dicts until the hub acks them as committed
 //   pins    PinCache  info dicts of this node's keep-alive pins
@@ -14,6 +15,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "common/infohash.hpp"
@@ -53,12 +55,15 @@ class NodeState {
   PinCache& pins() { return *pins_; }
 
   // A verified fetch, in one atomic write: the info dict into the outbox and
-  // the infohash marked fetched in the seen set. So a crash (or power loss,
-  // which drops a tail of the WAL) never leaves an infohash marked fetched
-  // without its info dict queued. kOutboxFull: nothing was written; keep the
-  // item, wait for room, try again.
+  // the infohash marked fetched in the seen set, with `also`: the torrent's
+  // other ids (a hybrid's v1 and truncated v2, BEP 52), so it is not fetched
+  // again under either. So a crash (or power loss, which drops a tail of the
+  // WAL) never leaves an infohash marked fetched without its info dict
+  // queued. kOutboxFull: nothing was written; keep the item, wait for room,
+  // try again.
   Result<std::uint64_t> commit_fetch(const InfoHashV1& id, std::string_view info_dict,
-                                     Source source, TimePoint now);
+                                     Source source, TimePoint now,
+                                     std::span<const InfoHashV1> also = {});
 
   const std::filesystem::path& path() const { return path_; }
 

@@ -16,7 +16,6 @@ namespace {
 constexpr std::uint8_t kVersion = 1;
 // Version, source, seen_at (ms): then the info dict.
 constexpr std::size_t kHeaderSize = 1 + 1 + 8;
-constexpr std::uint8_t kLastSource = static_cast<std::uint8_t>(Source::kPin);
 constexpr char kNextSeqKey[] = "outbox.next_seq";
 
 std::string key_of(std::uint64_t seq) {
@@ -47,7 +46,7 @@ Result<OutboxItem> decode_item(std::string_view key, std::string_view value) {
   OutboxItem item;
   item.seq = get_be64(key, 0);
   const auto source = static_cast<std::uint8_t>(value[1]);
-  item.source = source <= kLastSource ? static_cast<Source>(source) : Source::kUnknown;
+  item.source = source_from_byte(source);
   item.seen_at = TimePoint(std::chrono::duration_cast<Clock::duration>(
       std::chrono::milliseconds(static_cast<std::int64_t>(get_be64(value, 2)))));
   item.info_dict.assign(value.substr(kHeaderSize));

@@ -26,6 +26,7 @@
 
 #include "common/result.hpp"
 #include "crawler/state/seen_record.hpp"
+#include "crawler/state/source.hpp"
 
 namespace rocksdb {
 class DB;
@@ -34,16 +35,6 @@ class WriteBatch;
 }  // namespace rocksdb
 
 namespace magnetar::crawler::state {
-
-// How the node came to know an infohash (the hub's proto has the same list).
-// Stored as one byte: never renumber.
-enum class Source : std::uint8_t {
-  kUnknown = 0,
-  kDhtSample = 1,    // BEP 51 sample_infohashes
-  kDhtAnnounce = 2,  // announce_peer sent to us
-  kDhtGetPeers = 3,  // get_peers sent to us
-  kPin = 4,          // resolved for a keep-alive pin
-};
 
 // Defaults: info dicts average 20-30 kB (mostly piece hashes), so 2 GiB holds
 // roughly a day of a busy node's fetches while the hub is down, without

@@ -60,6 +60,11 @@ bool should_fetch(const SeenRecord& r, TimePoint now, const RetryPolicy& policy)
   return r.attempts < policy.max_attempts && now >= r.next_retry;
 }
 
+bool awaits_retry(const SeenRecord& r, const RetryPolicy& policy) {
+  return !is_final(r.last_outcome) && r.last_outcome != FetchOutcome::kNotTried &&
+         r.attempts < policy.max_attempts;
+}
+
 SeenRecord note_seen(const SeenRecord* r, TimePoint now) {
   if (r == nullptr) return SeenRecord{.first_seen = now, .last_seen = now};
   SeenRecord out = *r;

@@ -67,6 +67,9 @@ struct SeenRecord {
 
 // Whether to fetch the info dict now, by this record (absent: yes).
 bool should_fetch(const SeenRecord& r, TimePoint now, const RetryPolicy& policy);
+// Whether the record is a failure with attempts left: it will be due for a
+// retry at r.next_retry (SeenSet keeps an index of these by time).
+bool awaits_retry(const SeenRecord& r, const RetryPolicy& policy);
 
 // A new record for a first sighting, or r with last_seen moved forward.
 SeenRecord note_seen(const SeenRecord* r, TimePoint now);

@@ -219,4 +219,46 @@ grpc::ServerBidiReactor<v1::IngestRequest, v1::IngestResponse>* HubService::Inge
   return new IngestReactor(pipeline_);
 }
 
+grpc::ServerUnaryReactor* HubService::Report(grpc::CallbackServerContext* context,
+                                             const v1::NodeReport* request,
+                                             v1::ReportResponse* /*response*/) {
+  auto* reactor = context->DefaultReactor();
+  if (auto auth = check_bearer(*context, token_); !auth.ok()) {
+    reactor->Finish(auth);
+    return reactor;
+  }
+  if (reports_ == nullptr) {
+    reactor->Finish({grpc::StatusCode::UNIMPLEMENTED, "this hub keeps no node reports"});
+    return reactor;
+  }
+  NodeReportRecord record;
+  record.node_id = request->node_id();
+  if (request->has_started_at()) {
+    record.started_at = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(request->started_at().seconds()) +
+            std::chrono::nanoseconds(request->started_at().nanos())));
+  }
+  // Checked on the map's size before copying, so a huge report costs nothing.
+  if (static_cast<std::size_t>(request->counters_size()) > kMaxReportEntries ||
+      static_cast<std::size_t>(request->gauges_size()) > kMaxReportEntries) {
+    reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT,
+                     "at most " + std::to_string(kMaxReportEntries) + " counters and gauges"});
+    return reactor;
+  }
+  record.counters.insert(request->counters().begin(), request->counters().end());
+  record.gauges.insert(request->gauges().begin(), request->gauges().end());
+  if (auto problem = report_problem(record)) {
+    reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, *problem});
+    return reactor;
+  }
+  try {
+    reports_->record(record);
+    reactor->Finish(grpc::Status::OK);
+  } catch (const std::exception& e) {
+    reactor->Finish({grpc::StatusCode::UNAVAILABLE, std::string("node report: ") + e.what()});
+  }
+  return reactor;
+}
+
 }  // namespace magnetar::rpc

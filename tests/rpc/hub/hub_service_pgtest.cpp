@@ -3,6 +3,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
+#include <optional>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -13,6 +16,7 @@
 #include "indexer/store/pg_torrent_store.hpp"
 #include "rpc/common/bearer_token.hpp"
 #include "rpc/hub/hub_service.hpp"
+#include "rpc/hub/pg_node_report_store.hpp"
 #include "schema/migrator.hpp"
 #include "tests/support/info_dicts.hpp"
 #include "tests/support/test_database.hpp"
@@ -48,7 +52,8 @@ class HubServiceTest : public ::testing::Test {
             .ok());
     banned_ = std::make_unique<indexer::classify::BannedFilter>(banned);
     pipeline_ = std::make_unique<indexer::ingest::IngestPipeline>(*store_, *classifier_, *banned_);
-    service_ = std::make_unique<HubService>(*pipeline_, kToken);
+    reports_ = std::make_unique<PgNodeReportStore>(db_.dsn());
+    service_ = std::make_unique<HubService>(*pipeline_, kToken, reports_.get());
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
@@ -89,11 +94,66 @@ class HubServiceTest : public ::testing::Test {
     return out;
   }
 
+  grpc::Status report(const v1::NodeReport& r, const std::string& token = kToken) {
+    v1::ReportResponse resp;
+    return stub_->Report(context(token).get(), r, &resp);
+  }
+
+  struct NodeRow {
+    std::string started_at, first_report, last_report;
+    double seconds_since_first = 0;  // last_report - first_report
+    std::map<std::string, double> counters, gauges, rates;
+  };
+
+  // The node's row in crawler_nodes, the jsonb objects read back as numbers.
+  std::optional<NodeRow> node_row(const std::string& node_id) {
+    pqxx::connection c(db_.dsn());
+    pqxx::read_transaction tx(c);
+    const auto rows = tx.exec_params(
+        "SELECT (started_at AT TIME ZONE 'UTC')::text, first_report::text, last_report::text, "
+        "extract(epoch FROM last_report - first_report)::float8 FROM crawler_nodes "
+        "WHERE node_id = $1",
+        node_id);
+    if (rows.empty()) return std::nullopt;
+    NodeRow row;
+    row.started_at = rows[0][0].as<std::string>();
+    row.first_report = rows[0][1].as<std::string>();
+    row.last_report = rows[0][2].as<std::string>();
+    row.seconds_since_first = rows[0][3].as<double>();
+    for (const char* column : {"counters", "gauges", "rates"}) {
+      auto& out = std::string(column) == "counters" ? row.counters
+                  : std::string(column) == "gauges" ? row.gauges
+                                                    : row.rates;
+      for (const auto& kv : tx.exec_params(std::string("SELECT key, value::float8 FROM "
+                                                       "crawler_nodes, jsonb_each_text(") +
+                                               column + ") WHERE node_id = $1",
+                                           node_id)) {
+        out[kv[0].as<std::string>()] = kv[1].as<double>();
+      }
+    }
+    return row;
+  }
+
+  static v1::NodeReport node_report(const std::string& node_id, std::int64_t started_seconds,
+                                    std::map<std::string, std::uint64_t> counters,
+                                    std::map<std::string, double> gauges = {}) {
+    v1::NodeReport r;
+    r.set_node_id(node_id);
+    if (started_seconds != 0) {
+      r.mutable_started_at()->set_seconds(started_seconds);
+      r.mutable_started_at()->set_nanos(123'456'000);
+    }
+    r.mutable_counters()->insert(counters.begin(), counters.end());
+    r.mutable_gauges()->insert(gauges.begin(), gauges.end());
+    return r;
+  }
+
   testing::TestDatabase db_;
   std::unique_ptr<indexer::store::PgTorrentStore> store_;
   std::unique_ptr<indexer::classify::Classifier> classifier_;
   std::unique_ptr<indexer::classify::BannedFilter> banned_;
   std::unique_ptr<indexer::ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<PgNodeReportStore> reports_;
   std::unique_ptr<HubService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -172,6 +232,82 @@ TEST_F(HubServiceTest, AWrongOrMissingTokenIsRefused) {
   }
   EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(triage({id_of(info_dict("x.mkv", 100))}), (std::vector<v1::Verdict>{v1::VERDICT_NEW}));
+}
+
+TEST_F(HubServiceTest, AReportIsStoredAndTheNextOfTheSameRunGivesRates) {
+  constexpr std::int64_t kStarted = 1'790'000'000;
+  ASSERT_TRUE(report(node_report("node-a", kStarted, {{"samples", 100}, {"fetch_ok", 10}},
+                                 {{"dht_nodes", 120}, {"outbox_depth", 3}}))
+                  .ok());
+  const auto first = node_row("node-a");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->started_at, "2026-09-21 14:13:20.123456");
+  EXPECT_EQ(first->first_report, first->last_report);
+  EXPECT_EQ(first->counters, (std::map<std::string, double>{{"fetch_ok", 10}, {"samples", 100}}));
+  EXPECT_EQ(first->gauges,
+            (std::map<std::string, double>{{"dht_nodes", 120}, {"outbox_depth", 3}}));
+  EXPECT_TRUE(first->rates.empty());  // a first report has nothing to compare with
+
+  // Same run, later: rates are the increase over the seconds between reports;
+  // a counter new in this report counts from 0.
+  ASSERT_TRUE(
+      report(node_report("node-a", kStarted, {{"samples", 400}, {"fetch_ok", 10}, {"shipped", 50}},
+                         {{"dht_nodes", 130}}))
+          .ok());
+  const auto second = node_row("node-a");
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->first_report, first->first_report);
+  EXPECT_NE(second->last_report, first->last_report);
+  // The first report was the run's first: the seconds between the two.
+  const double seconds = second->seconds_since_first;
+  ASSERT_GT(seconds, 0);
+  EXPECT_EQ(second->counters.at("samples"), 400);
+  EXPECT_EQ(second->gauges, (std::map<std::string, double>{{"dht_nodes", 130}}));
+  ASSERT_EQ(second->rates.size(), 3u);
+  EXPECT_NEAR(second->rates.at("samples"), 300 / seconds, 1e-6 * 300 / seconds);
+  EXPECT_EQ(second->rates.at("fetch_ok"), 0);
+  EXPECT_NEAR(second->rates.at("shipped"), 50 / seconds, 1e-6 * 50 / seconds);
+
+  // A restart (new started_at): counters start again, rates and first_report too.
+  ASSERT_TRUE(report(node_report("node-a", kStarted + 600, {{"samples", 5}})).ok());
+  const auto restarted = node_row("node-a");
+  ASSERT_TRUE(restarted.has_value());
+  EXPECT_TRUE(restarted->rates.empty());
+  EXPECT_EQ(restarted->first_report, restarted->last_report);
+  EXPECT_EQ(restarted->counters, (std::map<std::string, double>{{"samples", 5}}));
+
+  // A late report of the earlier run changes nothing.
+  ASSERT_TRUE(report(node_report("node-a", kStarted, {{"samples", 999}})).ok());
+  EXPECT_EQ(node_row("node-a")->counters, restarted->counters);
+  // Other nodes have their own rows.
+  ASSERT_TRUE(report(node_report("node-b", kStarted, {{"samples", 1}})).ok());
+  EXPECT_EQ(node_row("node-b")->counters.at("samples"), 1);
+}
+
+TEST_F(HubServiceTest, AReportWithAWrongTokenIsRefusedAndNotStored) {
+  const auto r = node_report("intruder", 1'790'000'000, {{"samples", 1}});
+  EXPECT_EQ(report(r, "wrong-token").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(report(r, "").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_FALSE(node_row("intruder").has_value());
+}
+
+TEST_F(HubServiceTest, AMalformedReportIsRefused) {
+  const auto refused = [&](const v1::NodeReport& r) {
+    const auto status = report(r);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << r.node_id();
+    return status.error_message();
+  };
+  EXPECT_EQ(refused(node_report("", 1'790'000'000, {})), "node_id: 1 to 128 characters");
+  EXPECT_EQ(refused(node_report("bad\nname", 1'790'000'000, {})), "node_id: printable ASCII only");
+  EXPECT_EQ(refused(node_report("n", 0, {})), "started_at is not set");
+  EXPECT_EQ(refused(node_report("n", 1'790'000'000, {{"Bad-Name", 1}})),
+            "counters: names are 1 to 64 characters of [a-z0-9_.]");
+  EXPECT_EQ(refused(node_report("n", 1'790'000'000, {}, {{"x", std::nan("")}})),
+            "gauges: x is not a finite number");
+  std::map<std::string, std::uint64_t> many;
+  for (int i = 0; i < 257; ++i) many["c" + std::to_string(i)] = 1;
+  refused(node_report("n", 1'790'000'000, many));
+  EXPECT_FALSE(node_row("n").has_value());
 }
 
 TEST_F(HubServiceTest, TriageRejectsMalformedIds) {

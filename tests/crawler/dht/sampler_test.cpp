@@ -60,6 +60,21 @@ TEST(Sampler, AsksANewContactAtOnceWithATarget) {
   EXPECT_FALSE(s.next(kT0));  // nothing else to ask
 }
 
+TEST(Sampler, DropsContactsOnLocalAddressesWhenAskedTo) {
+  SamplerConfig c;
+  c.drop_local_addresses = true;
+  Sampler s(c);
+  s.learn(ep(0x7f000001), id_of(1), kT0);  // 127.0.0.1
+  s.learn(ep(0x0a000001), id_of(2), kT0);  // 10.0.0.1
+  s.learn(ep(0xc0a80101), id_of(3), kT0);  // 192.168.1.1
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_EQ(s.stats().rejected_contacts, 3u);
+  s.learn(ep(0x08080808), id_of(4), kT0);  // 8.8.8.8
+  const auto req = s.next(kT0);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->endpoint, ep(0x08080808));
+}
+
 TEST(Sampler, HonoursTheIntervalOfAReply) {
   SamplerConfig c;
   c.min_expected_yield = 0;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "crawler/wire/dh_group.hpp"
 #include "crawler/wire/mse_errors.hpp"
 
 namespace magnetar::crawler::wire {
@@ -74,7 +75,11 @@ DhKeyExchange::DhKeyExchange(const DhPrivateKey& private_key) : private_key_(pri
   public_key_ = mod_exp(two.get(), private_key_);
 }
 
+DhKeyExchange::DhKeyExchange(const DhPrivateKey& private_key, DhGroup& group)
+    : private_key_(private_key), public_key_(group.public_key(private_key)), group_(&group) {}
+
 Result<DhKey> DhKeyExchange::shared_secret(std::span<const std::uint8_t, kDhKeySize> remote) const {
+  if (group_) return group_->shared_secret(remote, private_key_);
   const Bn y = from_bytes(remote);
   const Bn p = from_bytes(dh_prime());
   const Bn p_minus_1(checked(BN_dup(p.get())));

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "crawler/wire/dh_group.hpp"
 #include "crawler/wire/fetch_errors.hpp"
 #include "crawler/wire/mse_errors.hpp"
 #include "crawler/wire/mse_initiator.hpp"
@@ -139,7 +140,17 @@ struct ConnectRequest {
   std::shared_ptr<Fetch> fetch;
   tcp::endpoint endpoint;
   ConnectMode mode = ConnectMode::kPlaintext;
-  bool retry = false;  // already the fallback attempt: no other
+  bool retry = false;  // already the fallback or refused retry: no other
+};
+
+// A connection to try again once its timer fires; it keeps its fetch open
+// (counted in Fetch::active) meanwhile.
+struct DelayedRetry {
+  DelayedRetry(asio::io_context& io, ConnectRequest r) : timer(io), request(std::move(r)) {}
+  asio::steady_timer timer;
+  ConnectRequest request;
+  bool cancelled = false;  // by stop(): the handler must not touch the fetcher
+  std::list<std::shared_ptr<DelayedRetry>>::iterator self;
 };
 
 struct Connection : std::enable_shared_from_this<Connection> {
@@ -181,6 +192,8 @@ struct Connection : std::enable_shared_from_this<Connection> {
   void on_written(const boost::system::error_code& ec);
   void after_session_step();
   void finish_with(std::optional<Error> mse_error, bool connect_failed);
+  // The retry a connection that ended this way deserves, if any.
+  enum class Retry { kNone, kFallback, kRefused, kRefusedNow };
   // Closes the socket and stops the timer; pending handlers return quietly.
   void shut() {
     owner = nullptr;
@@ -210,10 +223,12 @@ struct MetadataFetcher::Impl {
   MetadataFetcherConfig config;
   MetadataSessionConfig session_config;
   RandomBytes random = openssl_random_bytes;
+  DhGroup dh_group;
   std::array<char, kReadBufferSize> read_buffer;
   std::list<std::shared_ptr<Fetch>> fetches;
   std::list<std::shared_ptr<Connection>> connections;
   std::deque<ConnectRequest> queue;
+  std::list<std::shared_ptr<DelayedRetry>> delayed;
   std::unordered_map<IpKey, std::size_t, IpKeyHash> per_ip;
   std::unordered_map<IpKey, std::deque<ConnectRequest>, IpKeyHash> ip_waiting;
   std::size_t queued = 0;  // in `queue` and `ip_waiting`
@@ -306,7 +321,7 @@ struct MetadataFetcher::Impl {
 
   // A connection ended with the session finished (or an MSE failure).
   void connection_done(const std::shared_ptr<Connection>& c, Result<std::string> result,
-                       bool may_fall_back) {
+                       Connection::Retry retry) {
     std::shared_ptr<Fetch> f = c->request.fetch;
     const ConnectRequest request = c->request;
     c->shut();
@@ -314,15 +329,46 @@ struct MetadataFetcher::Impl {
     if (f->finished) return pump();
     if (result) return succeed(f, std::move(*result));
     f->note_error(result.error());
-    if (may_fall_back && !request.retry) {
-      if (auto mode = fallback_connect_mode(config.encryption, request.mode)) {
+    if (!request.retry) {
+      // The other mode first: a peer that closes on our mode may want the
+      // other one.
+      std::optional<ConnectMode> mode;
+      if (retry != Connection::Retry::kNone) {
+        mode = fallback_connect_mode(config.encryption, request.mode);
+      }
+      if (mode) {
         ++stats.fallback_retries;
         enqueue({f, request.endpoint, *mode, true});
+      } else if (retry == Connection::Retry::kRefused || retry == Connection::Retry::kRefusedNow) {
+        ++stats.refused_retries;
+        const bool now = retry == Connection::Retry::kRefusedNow;
+        retry_later({f, request.endpoint, request.mode, true},
+                    now ? std::chrono::milliseconds(0) : config.refused_retry_delay);
       }
     }
     top_up(f);
     pump();
     if (f->active == 0) fail(f);
+  }
+
+  // Queues `r` after `delay` (at once when zero).
+  void retry_later(ConnectRequest r, std::chrono::milliseconds delay) {
+    if (delay <= std::chrono::milliseconds(0)) return enqueue(std::move(r));
+    ++r.fetch->active;
+    auto d = std::make_shared<DelayedRetry>(io, std::move(r));
+    delayed.push_front(d);
+    d->self = delayed.begin();
+    d->timer.expires_after(delay);
+    d->timer.async_wait([this, d](const boost::system::error_code&) {
+      if (d->cancelled) return;  // stop() ran; `this` may be gone
+      delayed.erase(d->self);
+      ConnectRequest request = std::move(d->request);
+      std::shared_ptr<Fetch> f = request.fetch;
+      --f->active;
+      if (f->finished) return;
+      enqueue(std::move(request));
+      pump();
+    });
   }
 
   void add_pex_peers(const std::shared_ptr<Fetch>& f, const std::vector<PeerEndpoint>& peers) {
@@ -368,6 +414,11 @@ struct MetadataFetcher::Impl {
     auto open = std::move(connections);
     connections.clear();
     for (auto& c : open) c->shut();
+    for (auto& d : delayed) {
+      d->cancelled = true;
+      d->timer.cancel();
+    }
+    delayed.clear();
     queue.clear();
     ip_waiting.clear();
     per_ip.clear();
@@ -420,6 +471,7 @@ void Connection::on_connect(const boost::system::error_code& ec) {
     // The BitTorrent handshake rides in the MSE initial payload (IA).
     MseOptions options;
     options.max_pad = owner->config.mse_max_pad;
+    options.dh_group = &owner->dh_group;
     mse = std::make_unique<MseInitiator>(request.fetch->target.id(), owner->config.encryption,
                                          owner->random, session.take_output(), options);
     send(mse->start());
@@ -538,20 +590,28 @@ void Connection::on_written(const boost::system::error_code& ec) {
 // The connection is over: the session finished (done or failed), or the MSE
 // handshake failed. A failure before the peer's BitTorrent handshake may be
 // our mode's fault (the peer refuses plaintext, or MSE), so it may be retried
-// in the other mode; a refused TCP connect is not.
+// in the other mode; a peer that closed before its handshake may only have
+// been busy, so it may be retried in the same mode; a refused TCP connect is
+// not retried.
 void Connection::finish_with(std::optional<Error> mse_error, bool connect_failed) {
   if (closed()) return;
   auto keep = shared_from_this();
   MetadataFetcher::Impl* impl = owner;
   if (mse_error) {
-    impl->connection_done(keep, *mse_error, true);
+    impl->connection_done(keep, *mse_error, Retry::kFallback);
     return;
   }
   if (!session.finished()) session.on_closed();
   const bool before_handshake = !session.peer_handshake().has_value();
   Result<std::string> result = session.take_result();
-  const bool may_fall_back = connected && !connect_failed && before_handshake && !result;
-  impl->connection_done(keep, std::move(result), may_fall_back);
+  Retry retry = Retry::kNone;
+  if (connected && !connect_failed && before_handshake && !result) {
+    retry = Retry::kFallback;
+    if (result.error().code == make_error_code(SessionErrc::kRefused)) {
+      retry = mse && mse->secret_has_leading_zero() ? Retry::kRefusedNow : Retry::kRefused;
+    }
+  }
+  impl->connection_done(keep, std::move(result), retry);
 }
 
 MetadataFetcher::MetadataFetcher(asio::io_context& io, MetadataFetcherConfig config)

@@ -6,6 +6,8 @@
 // assembled dict against the infohash). The first verified dict wins and the
 // fetch's other connections are closed. When a connection fails, the next
 // candidate is tried; peers learned from PEX join the candidates (bounded).
+// A peer that closes before its handshake gets one more connection (in the
+// other MSE mode when the policy has one, else after kRefusedRetryDelay).
 // When every candidate failed, the callback gets the most informative reason
 // seen (a hash mismatch says more than a timeout).
 //
@@ -14,6 +16,7 @@
 // go through one buffer shared by all connections of the thread); every
 // connection has a handshake deadline (connect to the peer's extension
 // handshake, MSE included) and an idle deadline (no new metadata piece).
+// The DH group of MSE is prepared once per fetcher (dh_group.hpp).
 //
 // Every call must come from the io_context's thread (or before it runs).
 #pragma once
@@ -49,6 +52,15 @@ inline constexpr std::size_t kMaxCandidatesPerFetch = 64;
 inline constexpr std::size_t kMaxConnectionsPerIp = 8;
 // Connections in flight in all: sockets are file descriptors.
 inline constexpr std::size_t kMaxFetchConnections = 2'000;
+// A peer that accepted the TCP connection but closed it before its
+// BitTorrent handshake is tried once more (in the same mode) after this
+// delay: a busy peer refuses that way and accepts a moment later. Long
+// enough for a momentary overload to pass, short against the handshake
+// deadline. (A TCP connect that failed is not retried: the kernel already
+// retried the SYN, and a reset means nothing listens.) When the cause is
+// known to be libtorrent's MSE bug (MseInitiator::secret_has_leading_zero),
+// the retry goes at once.
+inline constexpr std::chrono::milliseconds kRefusedRetryDelay{250};
 
 struct MetadataFetcherConfig {
   EncryptionPolicy encryption = EncryptionPolicy::kPreferPlaintext;
@@ -58,6 +70,7 @@ struct MetadataFetcherConfig {
   std::size_t max_candidates_per_fetch = kMaxCandidatesPerFetch;
   std::chrono::milliseconds handshake_deadline = kHandshakeDeadline;
   std::chrono::milliseconds idle_deadline = kIdleDeadline;
+  std::chrono::milliseconds refused_retry_delay = kRefusedRetryDelay;
   // Whether we ask peers for ut_pex and try the peers they name.
   bool use_pex = true;
   // Zero: a random "-MG0001-" peer id is made at construction.
@@ -78,6 +91,7 @@ struct MetadataFetcherStats {
   std::uint64_t fetches_failed = 0;
   std::uint64_t connections_started = 0;
   std::uint64_t fallback_retries = 0;  // reconnects in the other MSE mode
+  std::uint64_t refused_retries = 0;   // reconnects after a close before the handshake
   std::uint64_t pex_candidates = 0;    // endpoints learned from PEX and added
   std::size_t active_fetches = 0;
   std::size_t open_connections = 0;

@@ -80,10 +80,16 @@ struct MseStep {
   std::string to_send;
 };
 
+class DhGroup;
+
 struct MseOptions {
   // PadA / PadB get a random length in [0, max_pad]. Lower it to save
   // bytes; 0 makes the first message exactly the public key.
   std::size_t max_pad = kMsePadMax;
+  // The DH group prepared for this thread's exchanges (several times
+  // cheaper than a one-off computation); it must outlive the handshake.
+  // Null: each exchange computes on its own.
+  DhGroup* dh_group = nullptr;
 };
 
 // A finished handshake: what the peer-wire session continues with.

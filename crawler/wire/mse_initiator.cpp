@@ -18,7 +18,8 @@ MseInitiator::MseInitiator(const InfoHashV1& skey, EncryptionPolicy policy,
     : skey_(skey),
       policy_(policy),
       initial_payload_(std::move(initial_payload)),
-      dh_(random_dh_private_key(random)),
+      dh_(options.dh_group ? DhKeyExchange(random_dh_private_key(random), *options.dh_group)
+                           : DhKeyExchange(random_dh_private_key(random))),
       pad_a_(random_pad(random, options.max_pad < kMsePadMax ? options.max_pad : kMsePadMax)) {
   assert(initial_payload_.size() <= kMseMaxInitialPayload);
 }
@@ -78,6 +79,7 @@ MseStep MseInitiator::feed(std::string_view received) {
         const Result<DhKey> secret = dh_.shared_secret(as_bytes(buffer_).first<kDhKeySize>());
         if (!secret) return fail(secret.error().code, std::move(to_send));
         consume(kDhKeySize);
+        secret_has_leading_zero_ = (*secret)[0] == 0;
         send_ = mse_initiator_rc4(*secret, skey_);
         receive_ = mse_responder_rc4(*secret, skey_);
         to_send += step3(*secret);

@@ -38,6 +38,14 @@ class MseInitiator {
   // Only when status() is kDone; take the cipher and payload from here.
   MseOutcome& outcome() { return outcome_; }
 
+  // Whether the shared secret S (known once Yb arrived) starts with a zero
+  // byte, as 1 exchange in 256 does. libtorrent before 2.0.13 hashes such
+  // an S without its leading zeros in HASH('req3', S) (fixed upstream in
+  // commit e7049d21d, "fix dh shared secret padding"; Debian 12 ships
+  // 2.0.8), so its responder finds no torrent and closes the connection.
+  // A new connection (a fresh key) then succeeds 255 times in 256.
+  bool secret_has_leading_zero() const { return secret_has_leading_zero_; }
+
  private:
   enum class State { kStart, kReadKey, kSyncVc, kReadSelect, kReadPadD, kEnd };
 
@@ -60,6 +68,7 @@ class MseInitiator {
   std::optional<Rc4> receive_;
   CryptoMethod selected_ = CryptoMethod::kRc4;
   std::size_t pad_d_size_ = 0;
+  bool secret_has_leading_zero_ = false;
   MseOutcome outcome_;
 };
 

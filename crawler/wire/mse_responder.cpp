@@ -29,6 +29,7 @@ MseResponder::MseResponder(MseSkeyLookup lookup, EncryptionPolicy policy, const 
     : lookup_(std::move(lookup)),
       policy_(policy),
       private_key_(random_dh_private_key(random)),
+      dh_group_(options.dh_group),
       pad_b_(random_pad(random, options.max_pad < kMsePadMax ? options.max_pad : kMsePadMax)) {}
 
 MseStep MseResponder::fail(std::error_code code, std::string to_send) {
@@ -92,7 +93,8 @@ MseStep MseResponder::feed(std::string_view received) {
           return {status_, std::move(to_send)};
         }
         if (buffer_.size() < kDhKeySize) return {status_, std::move(to_send)};
-        const DhKeyExchange dh(private_key_);
+        const DhKeyExchange dh =
+            dh_group_ ? DhKeyExchange(private_key_, *dh_group_) : DhKeyExchange(private_key_);
         const Result<DhKey> secret = dh.shared_secret(as_bytes(buffer_).first<kDhKeySize>());
         if (!secret) return fail(secret.error().code, std::move(to_send));
         secret_ = *secret;

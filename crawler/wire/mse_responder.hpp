@@ -45,6 +45,7 @@ class MseResponder {
   // The key pair is computed once Ya arrives: a plaintext peer costs no
   // exponentiation.
   DhPrivateKey private_key_;
+  DhGroup* dh_group_;
   std::string pad_b_;
   State state_ = State::kReadKey;
   MseStatus status_ = MseStatus::kNeedMore;

@@ -29,11 +29,18 @@ class Rc4 {
   void apply(std::span<char> data);
 
  private:
-  std::uint8_t next();
+  // The permutation of 0..255 in 32-bit words: measured 1.3x faster than
+  // bytes in this serial loop, for 768 more bytes per stream.
+  using Word = std::uint32_t;
 
-  std::array<std::uint8_t, 256> s_;
-  std::uint8_t i_ = 0;
-  std::uint8_t j_ = 0;
+  // Advances the keystream by `size` bytes, XORing them into `out` when
+  // kOutput.
+  template <bool kOutput>
+  void run(std::uint8_t* out, std::size_t size);
+
+  std::array<Word, 256> s_;
+  Word i_ = 0;
+  Word j_ = 0;
 };
 
 }  // namespace magnetar::crawler::wire

@@ -59,28 +59,24 @@ class MetadataFetcherTest : public ::testing::Test {
   // equal to the generated info dict, and fails the test for the others.
   // libtorrent refuses a second connection from one IP to one torrent while
   // it still holds the first, so tests fetch disjoint ranges [first, end).
-  // Under load a libtorrent seeder now and then closes an encrypted
-  // connection before its handshake (about 0.4% in bench/metadata_fetch;
-  // not yet explained, see issue 4): such a kRefused fetch is tried once
-  // more, and the torrent must then resolve.
+  // libtorrent 2.0.8 closes 1 MSE connection in 256 before its handshake
+  // (its HASH('req3', S) drops the leading zero byte of S, see
+  // MseInitiator::secret_has_leading_zero): the fetcher tries such a peer
+  // once more by itself, so every torrent must resolve, and such retries
+  // stay the exception.
   std::size_t fetch_all(Testnet& net, MetadataFetcher& fetcher, bool id_only_for_odd = false,
                         std::size_t first = 0, std::size_t end = SIZE_MAX) {
     const auto& torrents = net.torrents();
     end = std::min(end, torrents.size());
+    const std::uint64_t retries_before = fetcher.stats().refused_retries;
     std::size_t ok = 0;
     std::size_t done = 0;
-    std::set<std::size_t> retried;
-    std::function<void(std::size_t)> start = [&](std::size_t i) {
+    for (std::size_t i = first; i < end; ++i) {
       const auto& t = torrents[i];
       ExpectedInfoHash target = (id_only_for_odd && i % 2 == 1)
                                     ? ExpectedInfoHash::from_id(t.info_hashes.id())
                                     : ExpectedInfoHash::from_hashes(t.info_hashes);
       fetcher.fetch(std::move(target), to_asio(net.seeders_of(i)), [&, i](Result<std::string> r) {
-        if (!r && r.error().code == make_error_code(SessionErrc::kRefused) &&
-            retried.insert(i).second) {
-          start(i);
-          return;
-        }
         ++done;
         if (!r) {
           ADD_FAILURE() << torrents[i].name << ": " << r.error().message();
@@ -89,11 +85,10 @@ class MetadataFetcherTest : public ::testing::Test {
         EXPECT_EQ(*r, torrents[i].info_dict) << torrents[i].name;
         if (*r == torrents[i].info_dict) ++ok;
       });
-    };
-    for (std::size_t i = first; i < end; ++i) start(i);
+    }
     EXPECT_TRUE(run_until(io_, [&] { return done == end - first; }));
-    // Refusals stay the exception, not the rule.
-    EXPECT_LE(retried.size(), std::max<std::size_t>(1, (end - first) / 4));
+    EXPECT_LE(fetcher.stats().refused_retries - retries_before,
+              std::max<std::size_t>(1, (end - first) / 4));
     return ok;
   }
 

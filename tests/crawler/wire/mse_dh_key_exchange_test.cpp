@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "common/codec.hpp"
+#include "crawler/wire/dh_group.hpp"
 #include "crawler/wire/dh_key_exchange.hpp"
 #include "crawler/wire/mse_errors.hpp"
 
@@ -90,6 +93,70 @@ TEST(DhKeyExchange, RejectsDegeneratePublicKeys) {
 
 TEST(DhKeyExchange, AcceptsTheExtremesOfTheValidRange) {
   const DhKeyExchange dh(private_key(77));
+  EXPECT_TRUE(dh.shared_secret(small_key(2)).ok());
+  EXPECT_TRUE(dh.shared_secret(prime_minus(2)).ok());
+}
+
+// Private keys that exercise every 4-bit digit of the fixed-base table: all
+// zero digits, all fifteens, single bits at both ends, and random ones.
+std::vector<DhPrivateKey> sample_private_keys() {
+  std::vector<DhPrivateKey> keys;
+  keys.push_back(private_key(1));
+  keys.push_back(private_key(8));
+  keys.push_back(private_key(100));
+  DhPrivateKey all_ones;
+  all_ones.fill(0xff);
+  keys.push_back(all_ones);
+  DhPrivateKey top_bit{};
+  top_bit[0] = 0x80;
+  keys.push_back(top_bit);
+  std::mt19937 rng(2024);
+  for (int n = 0; n < 64; ++n) {
+    DhPrivateKey k;
+    for (auto& b : k) b = static_cast<std::uint8_t>(rng() & 0xff);
+    keys.push_back(k);
+  }
+  return keys;
+}
+
+TEST(DhGroup, PublicKeysEqualTheOneOffComputation) {
+  DhGroup group;
+  for (const DhPrivateKey& k : sample_private_keys()) {
+    EXPECT_EQ(hex(DhKeyExchange(k, group).public_key()), hex(DhKeyExchange(k).public_key()));
+  }
+  EXPECT_EQ(DhKeyExchange(private_key(1), group).public_key(), small_key(2));
+}
+
+TEST(DhGroup, ZeroPrivateKeyGivesOne) {
+  DhGroup group;
+  EXPECT_EQ(group.public_key(DhPrivateKey{}), small_key(1));
+}
+
+TEST(DhGroup, SharedSecretsEqualTheOneOffComputation) {
+  DhGroup group;
+  const std::vector<DhPrivateKey> keys = sample_private_keys();
+  for (std::size_t n = 0; n + 1 < keys.size(); ++n) {
+    const DhKeyExchange ours(keys[n], group);
+    const DhKeyExchange theirs(keys[n + 1]);
+    const Result<DhKey> a = ours.shared_secret(theirs.public_key());
+    const Result<DhKey> b = theirs.shared_secret(ours.public_key());
+    ASSERT_TRUE(a.ok());
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(hex(*a), hex(*b));
+    EXPECT_EQ(hex(*a), hex(*DhKeyExchange(keys[n]).shared_secret(theirs.public_key())));
+  }
+}
+
+TEST(DhGroup, RejectsDegeneratePublicKeys) {
+  DhGroup group;
+  const DhKeyExchange dh(private_key(77), group);
+  DhKey p_plus_1 = dh_prime();
+  p_plus_1.back() += 1;
+  for (const DhKey& bad : {DhKey{}, small_key(1), prime_minus(1), dh_prime(), p_plus_1}) {
+    const Result<DhKey> s = dh.shared_secret(bad);
+    ASSERT_FALSE(s.ok()) << hex(bad);
+    EXPECT_EQ(s.error().code, make_error_code(MseErrc::kBadPublicKey));
+  }
   EXPECT_TRUE(dh.shared_secret(small_key(2)).ok());
   EXPECT_TRUE(dh.shared_secret(prime_minus(2)).ok());
 }

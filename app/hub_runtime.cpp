@@ -15,6 +15,7 @@
 #include "indexer/classify/classifier.hpp"
 #include "indexer/ingest/ingest_pipeline.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
+#include "rpc/api/api_server.hpp"
 #include "rpc/hub/hub_service.hpp"
 #include "rpc/hub/pg_node_report_store.hpp"
 
@@ -29,12 +30,12 @@ constexpr std::size_t kTokenBytes = 32;
 // How long a stopping gRPC server lets streams finish before cancelling them.
 constexpr auto kShutdownGrace = std::chrono::seconds(10);
 
-}  // namespace
-
-std::string cluster_token(const Config& config) {
-  if (!config.get("hub.token").empty()) return config.get("hub.token");
+// The secret of setting `key`, or one generated once into data_dir/file.
+std::string stored_token(const Config& config, const std::string& key, const char* file_name,
+                         const char* who) {
+  if (!config.get(key).empty()) return config.get(key);
   const std::filesystem::path dir = config.get("data_dir");
-  const auto file = dir / "cluster-token";
+  const auto file = dir / file_name;
   if (std::ifstream in(file); in) {
     std::string token;
     std::getline(in, token);
@@ -51,8 +52,18 @@ std::string cluster_token(const Config& config) {
     if (!out) throw std::runtime_error("cannot write " + file.string());
   }
   ::chmod(file.c_str(), 0600);
-  logger("hub")->info("generated a cluster token in {} (crawler nodes need it)", file.string());
+  logger("hub")->info("generated a token in {} ({} need it)", file.string(), who);
   return token;
+}
+
+}  // namespace
+
+std::string cluster_token(const Config& config) {
+  return stored_token(config, "hub.token", "cluster-token", "crawler nodes");
+}
+
+std::string api_token(const Config& config) {
+  return stored_token(config, "api.token", "api-token", "API clients that change things");
 }
 
 struct HubRuntime::Parts {
@@ -67,6 +78,7 @@ struct HubRuntime::Parts {
   std::unique_ptr<rpc::HubService> hub;
   std::unique_ptr<grpc::Server> server;
   std::string listen_address;
+  std::unique_ptr<rpc::ApiServer> api;  // the public API
 };
 
 HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>()) {
@@ -106,10 +118,21 @@ HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>())
   if (!p.server || port == 0) throw std::runtime_error("cannot listen on " + listen);
   p.listen_address = listen.substr(0, listen.rfind(':') + 1) + std::to_string(port);
   log->info("hub listening on {}", p.listen_address);
+
+  rpc::ApiServerOptions api;
+  api.listen = config.get("api.listen");
+  api.tls_cert_file = config.get("api.tls_cert");
+  api.tls_key_file = config.get("api.tls_key");
+  api.service.dsn = dsn;
+  api.service.token = api_token(config);
+  api.service.public_reads = config.get_bool("api.public_reads");
+  p.api = std::make_unique<rpc::ApiServer>(api, *p.store);
+  log->info("API listening on {}{}", p.api->address(), p.api->tls() ? " (TLS)" : "");
 }
 
 HubRuntime::~HubRuntime() {
   auto& p = *parts_;
+  p.api.reset();
   if (p.server) p.server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   if (p.store) p.store->close();  // commits what is queued
   p.store.reset();
@@ -117,5 +140,7 @@ HubRuntime::~HubRuntime() {
 }
 
 const std::string& HubRuntime::listen_address() const { return parts_->listen_address; }
+
+const std::string& HubRuntime::api_address() const { return parts_->api->address(); }
 
 }  // namespace magnetar::app

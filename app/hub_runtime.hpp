@@ -2,7 +2,8 @@
 // stopped in reverse: PostgreSQL (the configured server, or an embedded
 // cluster under data_dir), the migrations, the torrent store, the classifier
 // and banned filter, the ingest pipeline, and the gRPC server with the hub's
-// internal service. Construction throws with a one-line reason on failure.
+// internal service, and the public API server. Construction throws with a
+// one-line reason on failure.
 #pragma once
 
 #include <filesystem>
@@ -20,8 +21,10 @@ class HubRuntime {
   HubRuntime(const HubRuntime&) = delete;
   HubRuntime& operator=(const HubRuntime&) = delete;
 
-  // The address the gRPC server listens on, with the real port.
+  // The address the hub's internal gRPC server listens on, with the real port.
   const std::string& listen_address() const;
+  // The public API's address, with the real port.
+  const std::string& api_address() const;
 
  private:
   struct Parts;
@@ -31,5 +34,7 @@ class HubRuntime {
 // The cluster token: the hub.token setting, or one generated once and kept
 // in data_dir/cluster-token (mode 0600) for a single-machine setup.
 std::string cluster_token(const Config& config);
+// The API token likewise: api.token, or data_dir/api-token.
+std::string api_token(const Config& config);
 
 }  // namespace magnetar::app

@@ -25,8 +25,8 @@ int run_hub(const Config& config, const char* what, bool with_crawler) {
   const auto signals = block_stop_signals();
   try {
     HubRuntime hub(config);
-    std::cout << "magnetar " << what << ": hub on " << hub.listen_address() << "; Ctrl-C to stop"
-              << std::endl;
+    std::cout << "magnetar " << what << ": hub on " << hub.listen_address() << ", API on "
+              << hub.api_address() << "; Ctrl-C to stop" << std::endl;
     // `up`: a crawler node in-process, shipping to the hub above.
     std::unique_ptr<crawler::pipeline::CrawlNode> crawl;
     if (with_crawler && config.get_bool("crawler.enabled")) {

@@ -24,7 +24,8 @@ TEST(Serve, StartsEmbeddedPostgresServesTheHubAndStopsCleanly) {
                                std::filesystem::perm_options::add);
   const auto data = dir.path() / "data";
   testing::BackgroundProcess serve(
-      {MAGNETAR_BINARY, "serve", "--data-dir", data.string(), "--hub-listen", "127.0.0.1:0"});
+      {MAGNETAR_BINARY, "serve", "--data-dir", data.string(), "--hub-listen", "127.0.0.1:0",
+       "--api-listen", "127.0.0.1:0"});
   const auto line = serve.wait_for_line("hub on ", 180s);
   ASSERT_TRUE(line.has_value()) << serve.output();
   std::smatch m;

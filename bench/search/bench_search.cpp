@@ -1,6 +1,6 @@
 // bench_search [--size N] [--seed S] [--dsn DSN] [--keep] [--passes P]
 //              [--threads T] [--queries FILE] [--baseline-timeout-ms MS]
-//              [--explain-over-ms MS] [--top-tokens K]
+//              [--explain-over-ms MS] [--explain-top K] [--top-tokens K]
 //
 // The search engine (indexer/search) through the public API (rpc/api's
 // ApiServer, in process, on 127.0.0.1) over the synthetic corpus (bench/corpus):
@@ -20,7 +20,7 @@
 //      a statement_timeout, a timeout counted as the timeout;
 //   5. bytes per torrent of every relation and index but torrent_info_dicts.
 // Prints a table per query class and the slowest queries (with the plans of
-// the worst, through auto_explain, when it is slower than --explain-over-ms),
+// the K worst, through auto_explain, when slower than --explain-over-ms),
 // then as its last line:
 //   bench search: torrents=N queries=N p50_ms=X p95_ms=X p99_ms=X qps_c1=X
 //   qps_c16=X baseline_p50_ms=X ratio_p50_vs_baseline=X bytes_per_torrent=X
@@ -80,6 +80,8 @@ constexpr double kDefaultExplainOverMs = 15;
 constexpr std::chrono::seconds kClientDeadline{60};
 // Slowest queries listed after the class table.
 constexpr std::size_t kSlowestListed = 10;
+// The page size every query asks for (bench/search/query_set.cpp).
+constexpr std::int64_t kPageSize = 20;
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -95,6 +97,7 @@ struct Options {
   std::string queries_file = MAGNETAR_BENCH_SEARCH_QUERIES;
   int baseline_timeout_ms = kDefaultBaselineTimeoutMs;
   double explain_over_ms = kDefaultExplainOverMs;
+  int explain_top = 1;
   int top_tokens = 0;
 };
 
@@ -103,7 +106,7 @@ struct Options {
   std::fprintf(stderr,
                "usage: bench_search [--size N] [--seed S] [--dsn DSN] [--keep] [--passes P]\n"
                "                    [--threads T] [--queries FILE] [--baseline-timeout-ms MS]\n"
-               "                    [--explain-over-ms MS] [--top-tokens K]\n"
+               "                    [--explain-over-ms MS] [--explain-top K] [--top-tokens K]\n"
                "  --dsn DSN   build the corpus into this database (migrated), or reuse it when\n"
                "              it already holds N torrents; without it, a fresh database on the\n"
                "              server of MAGNETAR_TEST_DSN, dropped at the end\n"
@@ -145,6 +148,8 @@ Options parse_options(int argc, char** argv) {
       o.baseline_timeout_ms = static_cast<int>(parse_count(arg, value()));
     } else if (arg == "--explain-over-ms") {
       o.explain_over_ms = static_cast<double>(parse_count(arg, value()));
+    } else if (arg == "--explain-top") {
+      o.explain_top = static_cast<int>(parse_count(arg, value()));
     } else if (arg == "--top-tokens") {
       o.top_tokens = static_cast<int>(parse_count(arg, value()));
     } else {
@@ -152,6 +157,14 @@ Options parse_options(int argc, char** argv) {
     }
   }
   return o;
+}
+
+// The machine's load averages: the figures depend on what else runs.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  if (!(in >> a >> b >> c)) return "unknown";
+  return a + " " + b + " " + c;
 }
 
 std::string read_file(const std::string& path) {
@@ -407,9 +420,9 @@ int main(int argc, char** argv) {
     auto& conn = *conn_owner;
     {
       pqxx::read_transaction tx(conn);
-      std::printf("server: fsync=%s shared_buffers=%s work_mem=%s\n",
+      std::printf("server: fsync=%s shared_buffers=%s work_mem=%s; load average %s\n",
                   tx.exec1("SHOW fsync")[0].c_str(), tx.exec1("SHOW shared_buffers")[0].c_str(),
-                  tx.exec1("SHOW work_mem")[0].c_str());
+                  tx.exec1("SHOW work_mem")[0].c_str(), load_average().c_str());
     }
     const auto had = torrent_count(db.dsn);
     if (had >= static_cast<std::int64_t>(options.size)) {
@@ -536,12 +549,14 @@ int main(int argc, char** argv) {
       if (std::find(classes.begin(), classes.end(), q.query_class) == classes.end())
         classes.push_back(q.query_class);
     }
-    std::printf("\n%-16s %7s %9s %9s %13s %9s %12s %7s\n", "class", "queries", "p50_ms", "p99_ms",
-                "mean_matches", "est_share", "baseline_p50", "errors");
+    // short_pages: first pages holding fewer than min(20, total) hits (a
+    // walk that stopped at its bound: the page ends early, its token goes on).
+    std::printf("\n%-17s %7s %8s %8s %12s %9s %11s %12s %6s\n", "class", "queries", "p50_ms",
+                "p99_ms", "mean_matches", "est_share", "short_pages", "baseline_p50", "errors");
     for (const auto& cls : classes) {
       std::vector<double> lat, base;
       double matches = 0, estimated = 0;
-      int count = 0, errors = 0;
+      int count = 0, errors = 0, short_pages = 0;
       for (std::size_t i = 0; i < n; ++i) {
         if (queries[i].query_class != cls) continue;
         ++count;
@@ -549,13 +564,14 @@ int main(int argc, char** argv) {
         matches += static_cast<double>(first[i].total);
         estimated += first[i].estimated;
         errors += !first[i].ok;
+        short_pages += first[i].ok && first[i].hits < std::min(kPageSize, first[i].total);
         if (baseline[i]) base.push_back(baseline[i]->ms);
       }
       char base_text[32] = "-";
       if (!base.empty()) std::snprintf(base_text, sizeof base_text, "%.1f", bench::median(base));
-      std::printf("%-16s %7d %9.2f %9.2f %13.0f %9.2f %12s %7d\n", cls.c_str(), count,
+      std::printf("%-17s %7d %8.2f %8.2f %12.0f %9.2f %11d %12s %6d\n", cls.c_str(), count,
                   bench::percentile(lat, 50), bench::percentile(lat, 99), matches / count,
-                  estimated / count, base_text, errors);
+                  estimated / count, short_pages, base_text, errors);
     }
     for (std::size_t i = 0; i < n; ++i) {
       if (!first[i].ok) {
@@ -577,14 +593,15 @@ int main(int argc, char** argv) {
     std::printf("\nslowest queries (median over passes):\n");
     for (std::size_t k = 0; k < std::min(kSlowestListed, n); ++k) {
       const auto i = by_median[k].second;
-      std::printf("  %8.2f ms  %-14s total %lld%s  %s\n", by_median[k].first,
+      std::printf("  %8.2f ms  %-17s total %lld%s, %d hits  %s\n", by_median[k].first,
                   queries[i].query_class.c_str(), static_cast<long long>(first[i].total),
-                  first[i].estimated ? " (est)" : "", describe(queries[i]).c_str());
+                  first[i].estimated ? " (est)" : "", first[i].hits, describe(queries[i]).c_str());
     }
-    if (!by_median.empty() && by_median.front().first > options.explain_over_ms) {
-      const auto i = by_median.front().second;
-      std::printf("\nplans of the slowest query (%s), auto_explain of one engine run:\n",
-                  describe(queries[i]).c_str());
+    for (std::size_t k = 0; k < std::min<std::size_t>(options.explain_top, n); ++k) {
+      if (by_median[k].first <= options.explain_over_ms) break;
+      const auto i = by_median[k].second;
+      std::printf("\nplans of slowest query %zu (%s, line %d), auto_explain of one engine run:\n",
+                  k + 1, describe(queries[i]).c_str(), queries[i].line);
       explain(db.dsn, requests[i]);
     }
 
@@ -619,8 +636,12 @@ int main(int argc, char** argv) {
     std::printf("%-28s %.1f at 1, %.1f at %d\n", "queries/s", qps1, qps_cn, options.threads);
     std::printf("%-28s %zu at 1, %zu at %d\n", "failed calls", failures, concurrent_failures.load(),
                 options.threads);
-    std::printf("%-28s p50 %.2f ms (ours on the same queries: %.2f ms), %d timeouts\n", "baseline",
-                base_p50, bench::median(ours_same), timeouts);
+    std::printf("%-28s p50 %.2f  p95 %.2f  p99 %.2f ms, %d timeouts\n", "baseline", base_p50,
+                bench::percentile(base_all, 95), bench::percentile(base_all, 99), timeouts);
+    std::printf("%-28s p50 %.2f  p95 %.2f  p99 %.2f ms (medians over passes per query)\n",
+                "ours on the same queries", bench::median(ours_same),
+                bench::percentile(ours_same, 95), bench::percentile(ours_same, 99));
+    std::printf("%-28s %s\n", "load average at the end", load_average().c_str());
     std::printf("%-28s %.1f\n", "bytes per torrent", bpt);
 
     server.reset();

@@ -38,6 +38,7 @@ void IngestPipeline::ingest(IngestItem item, store::AckFn done) {
     return;
   }
   auto record = store::make_torrent_record(*info, item.source, item.seen_at);
+  if (is_pinned_ && is_pinned_(record.hashes.id())) record.pinned = true;
 
   // The classifier and the banned filter see paths joined with '/'.
   std::vector<std::string> paths;

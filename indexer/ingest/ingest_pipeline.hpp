@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,11 +49,19 @@ class IngestPipeline {
 
   const IngestCounters& counters() const { return counters_; }
 
+  // Which ids are pinned (e.g. KeeperService::is_pinned): their records keep
+  // the raw info dict under store.raw_info = pinned, whichever node fetched
+  // them. Set before the first ingest; called on the ingesting threads.
+  void set_pin_check(std::function<bool(const InfoHashV1&)> is_pinned) {
+    is_pinned_ = std::move(is_pinned);
+  }
+
  private:
   store::TorrentStore& store_;
   const classify::Classifier& classifier_;
   const classify::BannedFilter& banned_;
   IngestCounters counters_;
+  std::function<bool(const InfoHashV1&)> is_pinned_;
 };
 
 // Copies what the classifier found into the record's classification columns.

@@ -63,7 +63,14 @@ const std::string kUpsertSql =
     " ORDER BY s.id ON CONFLICT (torrent_id) DO NOTHING;"
     "INSERT INTO torrent_info_dicts (torrent_id, info) SELECT s.id, s.info FROM torrent_staging s"
     " WHERE s.info IS NOT NULL AND " +
-    kBlockedFilter + " ORDER BY s.id ON CONFLICT (torrent_id) DO NOTHING;";
+    kBlockedFilter +
+    " ORDER BY s.id ON CONFLICT (torrent_id) DO NOTHING;"
+    // A pin whose info dict this batch stored (or that was stored already)
+    // is ALIVE (schema 0005; issue 8): revision tells the keepers' hub.
+    "UPDATE pins p SET state = 2, resolved_at = coalesce(p.resolved_at, now()),"
+    " state_changed_at = now(), failure_reason = NULL, revision = p.revision + 1"
+    " FROM torrent_staging s WHERE s.id = p.id AND s.info IS NOT NULL AND p.state <> 2 AND " +
+    kBlockedFilter + ";";
 
 const char* or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 

@@ -8,7 +8,8 @@
 //   COPY into a temporary staging table (ON COMMIT DELETE ROWS), then
 //   INSERT INTO torrents ... SELECT ... WHERE NOT EXISTS (block list)
 //     ON CONFLICT (id) DO UPDATE SET first/last_seen = least/greatest(...)
-//   and likewise for torrent_files and torrent_info_dicts (DO NOTHING).
+//   and likewise for torrent_files and torrent_info_dicts (DO NOTHING),
+//   then UPDATE pins SET state = ALIVE for pins whose info dict it stored.
 // Acks run after COMMIT returns. Any failure (connection lost, server
 // restarting, COMMIT in doubt) drops the connection, waits with exponential
 // backoff, reconnects and retries the whole batch: the upserts are

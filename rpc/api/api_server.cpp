@@ -50,6 +50,7 @@ ApiServer::ApiServer(ApiServerOptions options, indexer::store::TorrentStore& sto
   builder.SetMaxReceiveMessageSize(kMaxApiRequestBytes);
   builder.SetMaxSendMessageSize(kMaxApiResponseBytes);
   builder.RegisterService(service_.get());
+  for (auto* extra : options.extra_services) builder.RegisterService(extra);
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) throw std::runtime_error("cannot listen on " + options.listen);
   address_ = options.listen.substr(0, options.listen.rfind(':') + 1) + std::to_string(port_);

@@ -5,12 +5,14 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "rpc/api/api_service.hpp"
 
 namespace grpc {
 class Server;
-}
+class Service;
+}  // namespace grpc
 
 namespace magnetar::rpc {
 
@@ -19,6 +21,9 @@ struct ApiServerOptions {
   std::string tls_cert_file;              // PEM; TLS when both files are set
   std::string tls_key_file;
   ApiServiceOptions service;
+  // More services on the same port (magnetar.v1.Pins), owned by the caller
+  // and outliving the server.
+  std::vector<grpc::Service*> extra_services;
 };
 
 class ApiServer {

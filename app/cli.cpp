@@ -53,6 +53,10 @@ int run_cli(int argc, char** argv) {
   add_serve_command(commands);
   add_reclassify_command(commands);
   add_crawl_command(commands);
+  add_search_command(commands);
+  add_show_command(commands);
+  add_stats_command(commands);
+  add_block_command(commands);
 
   try {
     app.parse(argc, argv);

@@ -32,5 +32,10 @@ void add_migrate_command(Commands& commands);
 void add_serve_command(Commands& commands);
 void add_reclassify_command(Commands& commands);
 void add_crawl_command(Commands& commands);
+// Clients of the public API (api_client.hpp).
+void add_search_command(Commands& commands);
+void add_show_command(Commands& commands);  // show, torrent-file
+void add_stats_command(Commands& commands);
+void add_block_command(Commands& commands);  // delete, block
 
 }  // namespace magnetar::app

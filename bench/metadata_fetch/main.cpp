@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -29,6 +30,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/metadata_fetch/job_file.hpp"
@@ -289,6 +291,18 @@ int main(int argc, char** argv) {
       "  the testnet process it was forked from); cpu_s: the child's user+system time;\n"
       "  seeders: CPU time of the testnet's libtorrent sessions meanwhile\n");
   std::printf("load average after: %s (2 cores, seeders in the same machine)\n", load().c_str());
+  if (ours_mse.get("done") > 0) {
+    // Both sides share the machine's cores: a CPU-bound run cannot pass
+    // cores / (CPU per fetch), whatever the concurrency.
+    const double done = ours_mse.get("done");
+    const double ours_ms = 1000 * ours_mse.cpu_s / done;
+    const double seeders_ms = 1000 * ours_mse.parent_cpu_s / done;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::printf(
+        "MSE CPU per fetch: ours %.3f ms, seeders %.3f ms; %u cores allow at most %.0f "
+        "fetches/s\n",
+        ours_ms, seeders_ms, cores, 1000.0 * cores / (ours_ms + seeders_ms));
+  }
 
   const double fetch_per_s = ours_plain.get("rate");
   const double lt_per_s = lt_tuned.get("rate");

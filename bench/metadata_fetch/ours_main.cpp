@@ -77,6 +77,10 @@ int main(int argc, char** argv) {
   for (const auto& [message, count] : errors) {
     std::cerr << "ours: " << count << " x " << message << '\n';
   }
+  const MetadataFetcherStats stats = fetcher.stats();
+  std::cerr << "ours: " << stats.connections_started << " connections, " << stats.refused_retries
+            << " retried after a close before the handshake, " << stats.fallback_retries
+            << " in the other MSE mode\n";
   std::cout << recorder.report(targets.size()) << std::endl;
   return 0;
 }

@@ -35,6 +35,7 @@
 
 #include "common/infohash.hpp"
 #include "magnetar/v1/keeper.grpc.pb.h"
+#include "rpc/hub/node_report_store.hpp"
 #include "rpc/hub/pin_assignment.hpp"
 
 namespace magnetar::rpc {
@@ -52,8 +53,8 @@ inline constexpr std::chrono::milliseconds kDefaultKeeperTick{2000};
 // exceed it, up to the 10 MiB metadata cap, and goes alone): below the
 // channel's kMaxHubMessageBytes, and it bounds the hub's memory per stream.
 inline constexpr std::size_t kMaxAssignmentMessageBytes = 4u << 20;
-// Untrusted hello and heartbeat fields.
-inline constexpr std::size_t kMaxNodeIdBytes = 128;
+// Untrusted hello and heartbeat fields (node ids: kMaxNodeIdBytes, as in
+// Hub.Report).
 inline constexpr std::size_t kMaxAnnounceAddressBytes = 255;  // a DNS name
 // Counters in one heartbeat: a node keeps at most its share of ~100k pins
 // (issue 8), and a message is at most kMaxHubMessageBytes anyway.

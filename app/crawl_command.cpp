@@ -135,7 +135,15 @@ std::unique_ptr<CrawlNode> make_crawl_node(const Config& config, const std::stri
     // worth asking again as soon as the nodes allow.
     o.session.loopback = true;
     o.dht.sampler.min_expected_yield = 0;
+    // Its torrents have a seeder or two: fetch from the first one found
+    // instead of waiting out the lookup for more.
+    o.dht.lookups.enough_peers = 1;
   }
+  const double retry_seconds = config.get_double("crawler.retry_delay");
+  if (!(retry_seconds >= 1 && retry_seconds <= 86'400)) {
+    throw ConfigError("crawler.retry_delay: expected 1 to 86400 seconds");
+  }
+  o.state.retry.first_delay = std::chrono::seconds(static_cast<std::int64_t>(retry_seconds));
   return std::make_unique<CrawlNode>(std::move(o));
 }
 

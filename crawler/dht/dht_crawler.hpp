@@ -62,6 +62,13 @@ class DhtCrawler final : public DhtEvents {
   // Everything to resume from after a restart (see NodeStore).
   DhtSnapshot snapshot() const;
 
+  // Forgets a discovered infohash, so that the DHT side emits it again when
+  // it comes across it again: for what the caller had to drop.
+  void forget(const InfoHashV1& ih) {
+    sampler_.forget(ih);
+    harvester_.forget(ih);
+  }
+
   // Queues a get_peers lookup; the result goes to the lookup handler.
   bool find_peers(const InfoHashV1& ih);
   void set_lookup_handler(LookupHandler handler) { on_lookup_ = std::move(handler); }

@@ -40,6 +40,12 @@ class Harvester {
   std::optional<Discovery> on_get_peers(const InfoHashV1& ih);
 
   const HarvesterStats& stats() const { return stats_; }
+  // Forgets an infohash it emitted, so the next announce or lookup of it
+  // emits it again (the caller had no room for it).
+  void forget(const InfoHashV1& ih) {
+    announced_.erase(ih);
+    looked_up_.erase(ih);
+  }
 
  private:
   HarvesterConfig config_;

@@ -19,6 +19,11 @@ class RecentSet {
   // True when `ih` was not in the set (it is now).
   bool insert(const InfoHashV1& ih);
   bool contains(const InfoHashV1& ih) const { return set_.contains(ih); }
+  // Forgets `ih`, so its next insert counts as new (an infohash the caller
+  // could not take). Its slot in the eviction order stays: if it is inserted
+  // again, that older slot may evict it early, which at worst lets one
+  // repeat through.
+  void erase(const InfoHashV1& ih) { set_.erase(ih); }
   std::size_t size() const { return set_.size(); }
   std::size_t capacity() const { return capacity_; }
 

@@ -166,6 +166,9 @@ class Sampler {
   const SamplerStats& stats() const { return stats_; }
   const SamplerConfig& config() const { return config_; }
   const RecentSet& recent() const { return recent_; }
+  // Forgets an infohash it emitted, so the next sample holding it emits it
+  // again (the caller had no room for it).
+  void forget(const InfoHashV1& ih) { recent_.erase(ih); }
 
  private:
   enum class State { kWaiting, kReady, kInFlight };

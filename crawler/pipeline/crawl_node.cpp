@@ -92,7 +92,8 @@ struct CrawlNode::Impl {
         hub(options.hub),
         shipper(hub, node.outbox(), options.shipper),
         worker(bounds.triage_backlog),
-        recent(options.recent_capacity) {}
+        recent(options.recent_capacity),
+        committed_aliases(bounds.fetch_queue) {}
 
   // --- network thread ---------------------------------------------------
 
@@ -110,15 +111,28 @@ struct CrawlNode::Impl {
   void flush() {
     if (batch.empty()) return;
     const std::size_t n = batch.size();
+    std::vector<InfoHashV1> ids;
+    ids.reserve(n);
+    for (const auto& p : batch) ids.push_back(p.id);
     auto job = [this, b = std::move(batch)]() mutable { triage(std::move(b)); };
     batch = {};
-    if (!worker.try_post(std::move(job), n)) dropped += n;
+    if (worker.try_post(std::move(job), n)) return;
+    dropped += n;
+    for (const auto& id : ids) forget(id);
+  }
+
+  // An id dropped for want of room is forgotten by the dedupe in front of
+  // it, so the DHT offers it again later: dropped, not lost for the run.
+  void forget(const InfoHashV1& id) {
+    recent.erase(id);
+    if (crawler) crawler->forget(id);
   }
 
   void enqueue_fetches(std::vector<Pending> ids) {
     for (auto& p : ids) {
       if (fetch_queue.size() >= bounds.fetch_queue) {
         ++dropped;
+        forget(p.id);
         continue;
       }
       fetch_queue.push_back(std::move(p));
@@ -131,6 +145,11 @@ struct CrawlNode::Impl {
            !fetch_queue.empty()) {
       Pending p = std::move(fetch_queue.front());
       fetch_queue.pop_front();
+      // Fetched meanwhile under its other id (a hybrid torrent, BEP 52).
+      if (committed_aliases.contains(p.id)) {
+        ++skipped_seen;
+        continue;
+      }
       ++in_flight;
       if (crawler->find_peers(p.id)) {
         const auto id = p.id;
@@ -151,6 +170,11 @@ struct CrawlNode::Impl {
 
   void start_fetch(Pending p, const std::vector<dht::Endpoint>& peers) {
     if (stopping_net) {
+      release();
+      return;
+    }
+    if (committed_aliases.contains(p.id)) {  // fetched under its other id meanwhile
+      ++skipped_seen;
       release();
       return;
     }
@@ -179,8 +203,11 @@ struct CrawlNode::Impl {
       // The slot is held until the dict is committed: a full outbox stops
       // the fetching through it.
       worker.post([this, p = std::move(p), dict = std::move(r).value()] {
-        commit(p, dict);
-        asio::post(io, [this] { release(); });
+        auto aliases = commit(p, dict);
+        asio::post(io, [this, aliases = std::move(aliases)] {
+          for (const auto& id : aliases) committed_aliases.insert(id);
+          release();
+        });
       });
       return;
     }
@@ -340,30 +367,33 @@ struct CrawlNode::Impl {
     }
   }
 
-  void commit(const Pending& p, const std::string& dict) {
+  // Returns the torrent's other ids marked fetched with it (a hybrid's).
+  std::vector<InfoHashV1> commit(const Pending& p, const std::string& dict) {
+    // A hybrid torrent's other id is marked fetched too (BEP 52).
+    auto ids = dht_ids(dict);
     for (;;) {
-      // A hybrid torrent's other id is marked fetched too (BEP 52).
-      const auto r = node.commit_fetch(p.id, dict, p.source, p.seen_at, dht_ids(dict));
+      const auto r = node.commit_fetch(p.id, dict, p.source, p.seen_at, ids);
       if (r.ok()) {
         ++fetch_ok;
         if (outbox_full.exchange(false)) {
           log->info("outbox has room again ({} items): fetching resumes", node.outbox().size());
         }
-        return;
+        std::erase(ids, p.id);
+        return ids;
       }
       if (r.error().code == state::Errc::kOutboxFull) {
         if (!outbox_full.exchange(true)) {
           log->warn("outbox full ({} items, {} bytes): fetching paused until the hub takes items",
                     node.outbox().size(), node.outbox().bytes());
         }
-        if (worker.stopping()) return;  // not recorded: fetched again next run
+        if (worker.stopping()) return {};  // not recorded: fetched again next run
         node.outbox().wait_for_room(dict.size(), kOutboxRoomWait);
         continue;
       }
       // Too large for the outbox ever: as good as unusable metadata.
       ++failed[static_cast<std::size_t>(state::FetchOutcome::kBadMetadata)];
       node.seen().record_attempt(p.id, state::FetchOutcome::kBadMetadata, state::Clock::now());
-      return;
+      return {};
     }
   }
 
@@ -445,6 +475,9 @@ struct CrawlNode::Impl {
 
   // Network thread only.
   dht::RecentSet recent;
+  // Ids committed as a fetched torrent's other id (a hybrid's), so a fetch
+  // of it still queued is skipped; as many as the fetch queue holds.
+  dht::RecentSet committed_aliases;
   std::vector<Pending> batch;
   SteadyClock::time_point batch_started{};
   std::deque<Pending> fetch_queue;

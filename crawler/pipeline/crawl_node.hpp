@@ -19,8 +19,9 @@
 // shipper has its own threads. Every queue between stages is bounded, all
 // bounds derived from one setting, `concurrency` (fetches in flight). What
 // does not fit is dropped before it costs anything (the DHT offers more
-// than a node can fetch); a full outbox stops the fetching until the hub
-// takes items again.
+// than a node can fetch) and forgotten by the DHT side's dedupe, so it is
+// taken when the DHT offers it again; a full outbox stops the fetching
+// until the hub takes items again.
 #pragma once
 
 #include <chrono>

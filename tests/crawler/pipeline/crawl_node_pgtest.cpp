@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/torrent_info.hpp>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -14,6 +17,7 @@
 #include "indexer/classify/classifier.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
 #include "rpc/hub/hub_service.hpp"
+#include "rpc/hub/pg_node_report_store.hpp"
 #include "schema/migrator.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
@@ -28,6 +32,8 @@ using namespace std::chrono_literals;
 constexpr char kToken[] = "cluster-token-for-crawl-tests";
 // Past every testnet address (loopback_address(k)).
 constexpr std::size_t kCrawlerAddress = 60'200;
+// A peer of the retry test, on its own address.
+constexpr std::size_t kLatePeerAddress = 60'201;
 
 // Polls a condition until it holds or `limit` passes.
 template <class Pred>
@@ -67,7 +73,8 @@ class CrawlNodeTest : public ::testing::Test {
     classifier_ = std::make_unique<indexer::classify::Classifier>(*rules);
     banned_ = std::make_unique<indexer::classify::BannedFilter>(indexer::classify::BannedRules{});
     pipeline_ = std::make_unique<indexer::ingest::IngestPipeline>(*store_, *classifier_, *banned_);
-    service_ = std::make_unique<rpc::HubService>(*pipeline_, kToken);
+    reports_ = std::make_unique<rpc::PgNodeReportStore>(db_.dsn());
+    service_ = std::make_unique<rpc::HubService>(*pipeline_, kToken, reports_.get());
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.SetMaxReceiveMessageSize(rpc::kMaxHubMessageBytes);
@@ -150,6 +157,7 @@ class CrawlNodeTest : public ::testing::Test {
   std::unique_ptr<indexer::classify::Classifier> classifier_;
   std::unique_ptr<indexer::classify::BannedFilter> banned_;
   std::unique_ptr<indexer::ingest::IngestPipeline> pipeline_;
+  std::unique_ptr<rpc::PgNodeReportStore> reports_;
   std::unique_ptr<rpc::HubService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -187,6 +195,17 @@ TEST_F(CrawlNodeTest, CrawlsTheTestnetIntoTheIndexAndFetchesNothingAgainAfterARe
   }
   EXPECT_GE(first.fetch_ok, goal);
   EXPECT_EQ(first.outbox_depth, 0u);
+  {
+    // The report at stop carries the run's final counters to the hub.
+    pqxx::connection c(db_.dsn());
+    pqxx::work w(c);
+    const auto row = w.exec1(
+        "SELECT node_id, (counters->>'fetch_ok')::bigint, (counters->>'samples')::bigint "
+        "FROM crawler_nodes");
+    EXPECT_EQ(row[0].as<std::string>(), "crawl-test-node");
+    EXPECT_GE(row[1].as<std::uint64_t>(), first.fetch_ok);
+    EXPECT_GE(row[2].as<std::uint64_t>(), first.samples_sent);
+  }
   EXPECT_GE(first.acked, first.fetch_ok);
   EXPECT_GE(indexed_rows(), static_cast<long>(goal));
 
@@ -243,6 +262,70 @@ TEST_F(CrawlNodeTest, AFullOutboxPausesFetchingAndStopStillReturns) {
   EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 10s);
   EXPECT_EQ(node.state().outbox().size(), 5u);
   EXPECT_EQ(node.counters().fetch_ok, 5u);
+}
+
+TEST_F(CrawlNodeTest, AFailedTorrentIsRetriedByTheNodeAndIndexedOnceItsSeederAppears) {
+  testnet::Testnet net(testnet_options(10, 5));
+  net.start();
+  // A torrent the testnet does not have. A peer announces it into the DHT
+  // before it has it: the crawler finds the infohash and the peer, whose
+  // port answers but not for this torrent, so the first fetch fails.
+  const auto late = testnet::generate_torrent(4242, testnet::TorrentVersion::kV1, 3'000, 65'536);
+  const auto late_id = *late.info_hashes.v1;
+  constexpr std::uint16_t kPeerPort = 6881;  // its own address: the port is free
+  lt::session peer(testnet::disk_less_session_params(
+      testnet::loopback_settings(testnet::loopback_address(kLatePeerAddress), kPeerPort)));
+  for (const auto& e : net.dht_bootstrap_endpoints()) {
+    peer.add_dht_node({e.address().to_string(), e.port()});
+  }
+  lt::sha1_hash lt_id;
+  std::copy_n(late_id.view().data(), 20, lt_id.data());
+  // Announce until a node has taken it (the peer's DHT needs a moment to join).
+  ASSERT_TRUE(eventually(30s, [&] {
+    const auto before = net.announces_received();
+    peer.dht_announce(lt_id, kPeerPort);
+    return eventually(2s, [&] { return net.announces_received() > before; });
+  }));
+
+  auto options = node_options(net);
+  options.state.retry.first_delay = std::chrono::seconds(1);
+  CrawlNode node(options);
+  node.start();
+  ASSERT_TRUE(eventually(45s, [&] {
+    const auto r = node.state().seen().get(late_id);
+    return r && r->attempts >= 1 && r->last_outcome != state::FetchOutcome::kOk;
+  })) << "the first fetch did not fail";
+  const auto failed = *node.state().seen().get(late_id);
+  EXPECT_EQ(node.counters().retried, 0u);
+
+  // The seeder appears: the peer now has the torrent. Nothing announces it
+  // again to the crawler (its sampler and dedupe have seen the id): the node
+  // takes the failure from its seen set when the retry time comes.
+  lt::add_torrent_params atp;
+  lt::error_code ec;
+  atp.ti = std::make_shared<lt::torrent_info>(
+      lt::span<const char>(late.torrent_file.data(),
+                           static_cast<std::ptrdiff_t>(late.torrent_file.size())),
+      ec, lt::from_span);
+  ASSERT_FALSE(ec) << ec.message();
+  atp.save_path = ".";  // disk-less storage
+  atp.flags = lt::torrent_flags::seed_mode;
+  peer.add_torrent(std::move(atp));
+
+  ship::HubClient hub(client_options());
+  const std::vector<InfoHashV1> ids = {late_id};
+  EXPECT_TRUE(eventually(45s, [&] { return hub.triage(ids).front() == ship::Verdict::kKnown; }))
+      << "never indexed; outcome of its last attempt: "
+      << state::to_string(node.state().seen().get(late_id)->last_outcome);
+  const auto c = node.counters();
+  node.stop();
+  EXPECT_GE(c.retried, 1u);
+  const auto done = node.state().seen().get(late_id);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_EQ(done->last_outcome, state::FetchOutcome::kOk);
+  EXPECT_GT(done->attempts, failed.attempts);
+  std::cout << "first attempt: " << state::to_string(failed.last_outcome) << "; indexed after "
+            << done->attempts << " attempts, " << c.retried << " retries taken\n";
 }
 
 }  // namespace

@@ -209,6 +209,26 @@ TEST_F(CrawlNodeTest, CrawlsTheTestnetIntoTheIndexAndFetchesNothingAgainAfterARe
   EXPECT_GE(first.acked, first.fetch_ok);
   EXPECT_GE(indexed_rows(), static_cast<long>(goal));
 
+  // A hybrid torrent fetched under either id has both marked fetched
+  // (BEP 52: nodes sample both), so neither is fetched again.
+  {
+    CrawlNodeOptions o = node_options(net);
+    state::NodeState seen_state(o.state);
+    std::size_t hybrids = 0;
+    for (const auto& t : net.torrents()) {
+      if (!t.info_hashes.v1 || !t.info_hashes.v2) continue;
+      const auto v1 = seen_state.seen().get(*t.info_hashes.v1);
+      const auto v2 = seen_state.seen().get(truncate(*t.info_hashes.v2));
+      const auto ok = [](const std::optional<state::SeenRecord>& r) {
+        return r && r->last_outcome == state::FetchOutcome::kOk;
+      };
+      if (!ok(v1) && !ok(v2)) continue;
+      ++hybrids;
+      EXPECT_TRUE(ok(v1) && ok(v2)) << t.name;
+    }
+    EXPECT_GT(hybrids, 0u);
+  }
+
   // The same node again, on the same data directory: what it fetched before
   // is in its seen set, so it is neither triaged at the hub nor fetched
   // again. Only ids the first run had not finished (in flight at its stop,

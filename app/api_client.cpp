@@ -96,6 +96,7 @@ ApiClient::ApiClient(ApiClientOptions options) : options_(std::move(options)) {
   args.SetMaxReceiveMessageSize(rpc::kMaxApiResponseBytes);
   auto channel = grpc::CreateCustomChannel(options_.address, credentials, args);
   stub_ = v1::Magnetar::NewStub(channel);
+  pins_stub_ = v1::Pins::NewStub(channel);
 }
 
 std::unique_ptr<grpc::ClientContext> ApiClient::context() const {
@@ -133,6 +134,24 @@ grpc::Status ApiClient::delete_torrent(const v1::DeleteTorrentRequest& request,
 grpc::Status ApiClient::block_infohash(const v1::BlockInfohashRequest& request,
                                        v1::BlockInfohashResponse* response) {
   return stub_->BlockInfohash(context().get(), request, response);
+}
+
+grpc::Status ApiClient::pin_magnet(const v1::PinMagnetRequest& request, v1::Pin* response) {
+  return pins_stub_->PinMagnet(context().get(), request, response);
+}
+
+grpc::Status ApiClient::unpin_magnet(const v1::UnpinMagnetRequest& request,
+                                     v1::UnpinMagnetResponse* response) {
+  return pins_stub_->UnpinMagnet(context().get(), request, response);
+}
+
+grpc::Status ApiClient::get_pin(const v1::GetPinRequest& request, v1::Pin* response) {
+  return pins_stub_->GetPin(context().get(), request, response);
+}
+
+grpc::Status ApiClient::list_pins(const v1::ListPinsRequest& request,
+                                  v1::ListPinsResponse* response) {
+  return pins_stub_->ListPins(context().get(), request, response);
 }
 
 std::string ApiClient::describe(const grpc::Status& status) const {

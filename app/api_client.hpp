@@ -21,6 +21,7 @@
 
 #include "common/config.hpp"
 #include "magnetar/v1/magnetar.grpc.pb.h"
+#include "magnetar/v1/pins.grpc.pb.h"
 
 namespace magnetar::app {
 
@@ -68,6 +69,12 @@ class ApiClient {
                               v1::DeleteTorrentResponse* response);
   grpc::Status block_infohash(const v1::BlockInfohashRequest& request,
                               v1::BlockInfohashResponse* response);
+  // magnetar.v1.Pins, on the same channel.
+  grpc::Status pin_magnet(const v1::PinMagnetRequest& request, v1::Pin* response);
+  grpc::Status unpin_magnet(const v1::UnpinMagnetRequest& request,
+                            v1::UnpinMagnetResponse* response);
+  grpc::Status get_pin(const v1::GetPinRequest& request, v1::Pin* response);
+  grpc::Status list_pins(const v1::ListPinsRequest& request, v1::ListPinsResponse* response);
 
   const ApiClientOptions& options() const { return options_; }
 
@@ -82,6 +89,7 @@ class ApiClient {
 
   ApiClientOptions options_;
   std::unique_ptr<v1::Magnetar::Stub> stub_;
+  std::unique_ptr<v1::Pins::Stub> pins_stub_;
 };
 
 // What a subcommand body does with the client: print the result on success.

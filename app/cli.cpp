@@ -57,6 +57,7 @@ int run_cli(int argc, char** argv) {
   add_show_command(commands);
   add_stats_command(commands);
   add_block_command(commands);
+  add_pin_command(commands);
 
   try {
     app.parse(argc, argv);

@@ -37,5 +37,6 @@ void add_search_command(Commands& commands);
 void add_show_command(Commands& commands);  // show, torrent-file
 void add_stats_command(Commands& commands);
 void add_block_command(Commands& commands);  // delete, block
+void add_pin_command(Commands& commands);    // pin, unpin, pins
 
 }  // namespace magnetar::app

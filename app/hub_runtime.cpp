@@ -16,7 +16,9 @@
 #include "indexer/ingest/ingest_pipeline.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
 #include "rpc/api/api_server.hpp"
+#include "rpc/api/pin_service.hpp"
 #include "rpc/hub/hub_service.hpp"
+#include "rpc/hub/keeper_service.hpp"
 #include "rpc/hub/pg_node_report_store.hpp"
 
 namespace magnetar::app {
@@ -76,9 +78,11 @@ struct HubRuntime::Parts {
   std::unique_ptr<indexer::ingest::IngestPipeline> pipeline;
   std::unique_ptr<rpc::PgNodeReportStore> reports;  // crawler nodes' counters
   std::unique_ptr<rpc::HubService> hub;
+  std::unique_ptr<rpc::KeeperService> keeper;  // pin assignments to keeper nodes
   std::unique_ptr<grpc::Server> server;
   std::string listen_address;
-  std::unique_ptr<rpc::ApiServer> api;  // the public API
+  std::unique_ptr<rpc::PinService> pins;  // served by the API server
+  std::unique_ptr<rpc::ApiServer> api;    // the public API
 };
 
 HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>()) {
@@ -108,12 +112,30 @@ HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>())
   p.reports = std::make_unique<rpc::PgNodeReportStore>(dsn);
   p.hub = std::make_unique<rpc::HubService>(*p.pipeline, cluster_token(config), p.reports.get());
 
+  // Keep-alive pins (issue 8): the Keeper stream beside Hub, Pins beside the
+  // public API; the ingest path keeps pinned torrents' info dicts.
+  rpc::KeeperServiceOptions keeper;
+  keeper.dsn = dsn;
+  keeper.cluster_token = cluster_token(config);
+  keeper.replication = static_cast<std::size_t>(config.get_int("pins.replication"));
+  keeper.heartbeat_interval = std::chrono::seconds(config.get_int("keeper.heartbeat_interval"));
+  keeper.resolve_timeout = std::chrono::seconds(config.get_int("pins.resolve_timeout"));
+  if (keeper.replication < 1 || keeper.heartbeat_interval.count() < 1 ||
+      keeper.resolve_timeout.count() < 1)
+    throw ConfigError(
+        "pins.replication, pins.resolve_timeout and keeper.heartbeat_interval must be positive");
+  p.keeper = std::make_unique<rpc::KeeperService>(keeper);
+  p.pipeline->set_pin_check(
+      [k = p.keeper.get()](const InfoHashV1& id) { return k->is_pinned(id); });
+
   grpc::ServerBuilder builder;
   int port = 0;
   const auto& listen = config.get("hub.listen");
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(rpc::kMaxHubMessageBytes);
   builder.RegisterService(p.hub.get());
+  builder.RegisterService(p.keeper.get());
+  builder.SetMaxSendMessageSize(rpc::kMaxHubMessageBytes);
   p.server = builder.BuildAndStart();
   if (!p.server || port == 0) throw std::runtime_error("cannot listen on " + listen);
   p.listen_address = listen.substr(0, listen.rfind(':') + 1) + std::to_string(port);
@@ -126,6 +148,17 @@ HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>())
   api.service.dsn = dsn;
   api.service.token = api_token(config);
   api.service.public_reads = config.get_bool("api.public_reads");
+  rpc::PinServiceOptions pins;
+  pins.dsn = dsn;
+  pins.token = api.service.token;
+  pins.public_reads = api.service.public_reads;
+  pins.replication = keeper.replication;
+  pins.heartbeat_interval = keeper.heartbeat_interval;
+  pins.drop_info_on_unpin = *policy == store::RawInfoPolicy::kPinned;
+  pins.on_pinned = [k = p.keeper.get()](const InfoHashV1& id) { k->note_pinned(id); };
+  pins.on_unpinned = [k = p.keeper.get()](const InfoHashV1&) { k->kick(); };
+  p.pins = std::make_unique<rpc::PinService>(pins);
+  api.extra_services.push_back(p.pins.get());
   p.api = std::make_unique<rpc::ApiServer>(api, *p.store);
   log->info("API listening on {}{}", p.api->address(), p.api->tls() ? " (TLS)" : "");
 }
@@ -133,7 +166,11 @@ HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>())
 HubRuntime::~HubRuntime() {
   auto& p = *parts_;
   p.api.reset();
+  p.pins.reset();
   if (p.server) p.server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  p.server.reset();
+  if (p.pipeline) p.pipeline->set_pin_check({});
+  p.keeper.reset();
   if (p.store) p.store->close();  // commits what is queued
   p.store.reset();
   p.database.reset();  // stops an embedded cluster

@@ -63,6 +63,10 @@ struct MetadataServer::Impl : std::enable_shared_from_this<MetadataServer::Impl>
   void on_accept(const boost::system::error_code& ec, tcp::socket socket);
   void release(ServerConnection& c);
   void stop();
+  MetadataSource& source() { return options.source ? *options.source : store; }
+  const MseSkeyIndex& skey_index() const {
+    return options.skey_index ? *options.skey_index : store.skey_index();
+  }
 };
 
 struct ServerConnection : std::enable_shared_from_this<ServerConnection> {
@@ -70,10 +74,9 @@ struct ServerConnection : std::enable_shared_from_this<ServerConnection> {
       : owner(&o),
         socket(std::move(s)),
         timer(o.io),
-        responder(std::make_unique<MseResponder>(o.store.skey_index().lookup(),
-                                                 o.options.encryption, o.random,
-                                                 MseOptions{o.options.mse_max_pad})),
-        session(o.store, o.session_config) {}
+        responder(std::make_unique<MseResponder>(o.skey_index().lookup(), o.options.encryption,
+                                                 o.random, MseOptions{o.options.mse_max_pad})),
+        session(o.source(), o.session_config) {}
 
   MetadataServer::Impl* owner;  // null once closed
   tcp::socket socket;
@@ -178,6 +181,9 @@ struct ServerConnection : std::enable_shared_from_this<ServerConnection> {
       deadline = SteadyClock::now() + owner->options.idle_deadline;
     }
     if (session.pieces_served() != pieces) {
+      if (pieces == 0 && owner->options.on_served && session.info_hash()) {
+        owner->options.on_served(*session.info_hash());
+      }
       owner->stats.pieces_served += session.pieces_served() - pieces;
       pieces = session.pieces_served();
       deadline = SteadyClock::now() + owner->options.idle_deadline;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,8 +25,10 @@
 #include "common/result.hpp"
 #include "crawler/wire/handshake.hpp"
 #include "crawler/wire/metadata_session.hpp"
+#include "crawler/wire/metadata_source.hpp"
 #include "crawler/wire/mse_handshake.hpp"
 #include "crawler/wire/mse_policy.hpp"
+#include "crawler/wire/mse_skey_index.hpp"
 
 namespace magnetar::crawler::wire {
 
@@ -47,6 +50,14 @@ struct MetadataServerOptions {
   PeerId peer_id;
   std::string client = "magnetar 0.1";
   std::size_t mse_max_pad = kMsePadMax;
+  // Where info dicts come from instead of the server's own in-memory store
+  // (add/remove/serves are then unused): the keeper's pin cache on disk.
+  // Both or neither; they must outlive the server.
+  MetadataSource* source = nullptr;
+  const MseSkeyIndex* skey_index = nullptr;
+  // Called when a connection gets its first metadata piece, with the id it
+  // asked for (the keeper's metadata_served counter: peers served).
+  std::function<void(const InfoHashV1&)> on_served;
 };
 
 struct MetadataServerStats {

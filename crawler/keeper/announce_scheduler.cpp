@@ -48,6 +48,14 @@ void AnnounceScheduler::add(const InfoHashV1& id) {
   ++prompt_live_;
 }
 
+void AnnounceScheduler::retry(const InfoHashV1& id, TimePoint at) {
+  const auto it = entries_.find(id);
+  if (it == entries_.end() || !it->second.due || *it->second.due <= at) return;
+  regular_.erase({*it->second.due, id});
+  it->second.due = at;
+  regular_.insert({at, id});
+}
+
 void AnnounceScheduler::remove(const InfoHashV1& id) {
   const auto it = entries_.find(id);
   if (it == entries_.end()) return;

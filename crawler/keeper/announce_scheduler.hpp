@@ -53,6 +53,9 @@ class AnnounceScheduler {
   // A new pin: announced promptly (after the new pins added before it).
   // No effect when the pin is already scheduled.
   void add(const InfoHashV1& id);
+  // Moves the pin's next regular announce to `at` when that is earlier (a
+  // failed announce tried again sooner). No effect on new or unknown pins.
+  void retry(const InfoHashV1& id, TimePoint at);
   // No further announce of this pin.
   void remove(const InfoHashV1& id);
   bool contains(const InfoHashV1& id) const { return entries_.count(id) != 0; }

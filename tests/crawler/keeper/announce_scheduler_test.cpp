@@ -121,6 +121,21 @@ TEST(AnnounceScheduler, NeverExceedsTheBudgetInAnyOneSecondWindow) {
   EXPECT_GT(s.waiting(kEpoch + 5min), 0u);
 }
 
+TEST(AnnounceScheduler, RetryBringsTheNextAnnounceForwardOnly) {
+  AnnounceScheduler s({.interval = 1000ms, .budget_per_second = 10}, kEpoch);
+  const InfoHashV1 id = id_with_prefix(300);
+  s.retry(id, kEpoch);  // unknown: nothing
+  s.add(id);
+  s.retry(id, kEpoch);  // new: announced promptly anyway
+  ASSERT_EQ(s.due(kEpoch).size(), 1u);
+  ASSERT_EQ(s.next_due(id), kEpoch + 300ms);
+  s.retry(id, kEpoch + 500ms);  // later than planned: kept
+  EXPECT_EQ(s.next_due(id), kEpoch + 300ms);
+  s.retry(id, kEpoch + 100ms);
+  EXPECT_EQ(s.next_due(id), kEpoch + 100ms);
+  EXPECT_EQ(s.due(kEpoch + 100ms).size(), 1u);
+}
+
 TEST(AnnounceScheduler, RemovedPinsAreNeverAnnouncedAgain) {
   AnnounceScheduler s({.interval = 10s, .budget_per_second = 100}, kEpoch);
   const InfoHashV1 kept = hashed_id(1);

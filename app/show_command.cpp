@@ -86,9 +86,10 @@ void print_human(const v1::Torrent& t, bool tree) {
   table.add_row({"infohash", s.info_hash()});
   if (!s.info_hash_v2().empty()) table.add_row({"infohash v2", s.info_hash_v2()});
   table.add_row({"type", classification(s)});
-  table.add_row({"size", format_byte_size(s.size_bytes()) + " (" + format_count(s.size_bytes()) +
-                             " bytes) in " + format_count(s.file_count()) +
-                             (s.file_count() == 1 ? " file" : " files")});
+  std::string size = format_byte_size(s.size_bytes());
+  if (s.size_bytes() >= 1024) size += " (" + format_count(s.size_bytes()) + " bytes)";
+  size += " in " + format_count(s.file_count()) + (s.file_count() == 1 ? " file" : " files");
+  table.add_row({"size", size});
   table.add_row({"first seen", format_time(s.first_seen())});
   table.add_row({"last seen", format_time(s.last_seen())});
   table.add_row({"pieces", format_byte_size(t.piece_length()) + " each" +

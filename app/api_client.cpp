@@ -212,7 +212,9 @@ std::string to_json(const google::protobuf::Message& message) {
   // Only a message with a malformed Any or well-known type fails, which the
   // generated ones never hold.
   if (!status.ok()) throw std::runtime_error("cannot print JSON: " + status.ToString());
-  return out + "\n";
+  // add_whitespace ends the text with a newline already.
+  if (out.empty() || out.back() != '\n') out += "\n";
+  return out;
 }
 
 }  // namespace magnetar::app

@@ -79,7 +79,7 @@ PipelineBounds bounds_for(std::size_t concurrency) {
   b.triage_batch = std::clamp<std::size_t>(8 * c, 64, ship::kMaxTriageBatch);
   b.triage_backlog = std::max(64 * c, 4 * b.triage_batch);
   b.lookups_in_flight = std::clamp<std::size_t>(c / 2, 8, 64);
-  b.retries_per_scan = c;
+  b.retries_per_scan = std::min(c, b.triage_batch);
   return b;
 }
 

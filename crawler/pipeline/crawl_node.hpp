@@ -75,7 +75,7 @@ struct PipelineBounds {
   std::size_t triage_batch;       // 8C ids per seen-set + Triage round (<= kMaxTriageBatch)
   std::size_t triage_backlog;     // 64C ids queued for triage on the worker
   std::size_t lookups_in_flight;  // C/2 in [8, 64]: hundreds overflow UDP buffers
-  std::size_t retries_per_scan;   // C due retries taken per kRetryScanInterval
+  std::size_t retries_per_scan;   // C (at most a triage batch) per kRetryScanInterval
 };
 PipelineBounds bounds_for(std::size_t concurrency);
 

@@ -12,6 +12,7 @@ TEST(PipelineBounds, EveryQueueIsSizedFromTheConcurrency) {
   EXPECT_EQ(b.triage_batch, 8u * 64);
   EXPECT_EQ(b.triage_backlog, 64u * 64);
   EXPECT_EQ(b.lookups_in_flight, 32u);
+  EXPECT_EQ(b.retries_per_scan, 64u);
 }
 
 TEST(PipelineBounds, StayWithinTheHubAndUdpLimitsAtTheExtremes) {
@@ -24,6 +25,13 @@ TEST(PipelineBounds, StayWithinTheHubAndUdpLimitsAtTheExtremes) {
   EXPECT_LE(big.triage_batch, ship::kMaxTriageBatch);
   EXPECT_LE(big.lookups_in_flight, 64u);
   EXPECT_GE(big.triage_backlog, big.triage_batch);
+  // Due retries taken at once go to the hub in one Triage call, and fit
+  // the fetch queue beside what is queued.
+  for (const auto& b : {small, bounds_for(64), big}) {
+    EXPECT_GE(b.retries_per_scan, 1u);
+    EXPECT_LE(b.retries_per_scan, b.triage_batch);
+    EXPECT_LE(b.retries_per_scan, b.fetch_queue / 2);
+  }
 }
 
 }  // namespace

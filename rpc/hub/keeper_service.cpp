@@ -37,6 +37,8 @@ struct KeeperService::Stream {
   std::unordered_map<InfoHashV1, std::int64_t> sent;  // id -> revision the node has
   std::uint64_t desired_generation = 0;
   std::vector<InfoHashV1> desired;
+  std::uint64_t checked_generation = 0;  // nothing to send until the next reload...
+  bool more = false;                     // ...unless the last message was cut short
 
   // Finishes the call once no read or write is in flight and reading is
   // over (or the call was cancelled, or failed). Decides under the lock,
@@ -105,8 +107,10 @@ namespace db = pin_store;
 
 // Bytes of an assignment besides its info dict and strings (ids, tags).
 constexpr std::size_t kAssignmentOverhead = 64;
-// Pins whose details are loaded per query while filling a message.
-constexpr std::size_t kDetailChunk = 32;
+// Pins whose details (without info dicts) are loaded per query while
+// filling a message: ~100 bytes each; the info dicts of those that fit the
+// message are loaded in a second query.
+constexpr std::size_t kDetailChunk = 1000;
 // After a failed statement, the worker waits this long before the next try.
 constexpr auto kRetryDelay = std::chrono::seconds(1);
 
@@ -358,6 +362,7 @@ class KeeperService::Worker {
   // what changed. Bounded by kMaxAssignmentMessageBytes.
   void send_next(Stream& s) {
     if (!assignment_) return;
+    if (s.full_sent && !s.more && s.checked_generation == generation_) return;
     if (s.desired_generation != generation_) {
       s.desired = assignment_->pins_of(s.node_id, active_);
       s.desired_generation = generation_;
@@ -392,39 +397,60 @@ class KeeperService::Worker {
       }
     }
     std::size_t bytes = static_cast<std::size_t>(message.unassign_size()) * 24;
-    for (std::size_t start = 0; start < todo.size() && bytes < kMaxAssignmentMessageBytes;) {
-      // A chunk never mixes cached and uncached pins.
-      std::size_t end = std::min(todo.size(), start + kDetailChunk);
-      if (start < cached_count) end = std::min(end, cached_count);
-      const bool with_info = start >= cached_count;
+    std::size_t start = 0;
+    while (start < todo.size() && bytes < kMaxAssignmentMessageBytes) {
+      const std::size_t end = std::min(todo.size(), start + kDetailChunk);
       const std::span<const InfoHashV1> chunk(todo.data() + start, end - start);
-      auto rows = db::load_assignments(conn(), chunk, with_info);
+      auto rows = db::load_assignments(conn(), chunk);
       std::unordered_map<InfoHashV1, db::AssignmentRow*> by_id;
       for (auto& r : rows) by_id.emplace(r.id, &r);
+      // Take pins in order while the message has room (at least one: a
+      // single info dict may be larger than the budget).
+      std::vector<db::AssignmentRow*> taken;
+      std::vector<InfoHashV1> want_info;
       std::size_t k = start;
       for (; k < end && bytes < kMaxAssignmentMessageBytes; ++k) {
         const auto it = by_id.find(todo[k]);
         if (it == by_id.end()) {
           // Unpinned since the reload: nothing to send; the next reload
           // drops it from the set (and unassigns it, harmlessly).
-          s.sent[todo[k]] = revisions_.contains(todo[k]) ? revisions_[todo[k]] : 0;
+          const auto rev = revisions_.find(todo[k]);
+          s.sent[todo[k]] = rev == revisions_.end() ? 0 : rev->second;
           continue;
         }
         auto& r = *it->second;
+        const bool with_info = !r.resolving && k >= cached_count;
+        bytes += kAssignmentOverhead + r.name.size() + (with_info ? r.info_size : 0);
+        for (const auto& t : r.trackers) bytes += t.size();
+        for (const auto& w : r.web_seeds) bytes += w.size();
+        for (const auto& p : r.peers) bytes += p.size();
+        if (with_info) want_info.push_back(r.id);
+        taken.push_back(&r);
+      }
+      std::unordered_map<InfoHashV1, std::string> dicts;
+      for (auto& [id, dict] : db::load_info_dicts(conn(), want_info))
+        dicts.emplace(id, std::move(dict));
+      for (auto* r : taken) {
         auto* a = message.add_assign();
-        a->set_id(std::string(r.id.view()));
-        if (r.v2) a->set_v2(std::string(r.v2->view()));
-        a->set_resolving(r.resolving);
-        bytes += kAssignmentOverhead + r.info_dict.size() + r.name.size();
-        a->set_info_dict(std::move(r.info_dict));
-        for (auto& t : r.trackers) bytes += t.size(), a->add_trackers(std::move(t));
-        for (auto& w : r.web_seeds) bytes += w.size(), a->add_web_seeds(std::move(w));
-        for (auto& p : r.peers) bytes += p.size(), a->add_peers(std::move(p));
-        a->set_name(std::move(r.name));
-        s.sent[r.id] = r.revision;
+        a->set_id(std::string(r->id.view()));
+        if (r->v2) a->set_v2(std::string(r->v2->view()));
+        if (const auto d = dicts.find(r->id); d != dicts.end()) {
+          a->set_info_dict(std::move(d->second));
+        } else if (!r->resolving &&
+                   std::find(want_info.begin(), want_info.end(), r->id) != want_info.end()) {
+          r->resolving = true;  // deleted meanwhile: fetch it again
+        }
+        a->set_resolving(r->resolving);
+        for (auto& t : r->trackers) a->add_trackers(std::move(t));
+        for (auto& w : r->web_seeds) a->add_web_seeds(std::move(w));
+        for (auto& p : r->peers) a->add_peers(std::move(p));
+        a->set_name(std::move(r->name));
+        s.sent[r->id] = r->revision;
       }
       start = k;
     }
+    s.checked_generation = generation_;
+    s.more = start < todo.size();
     if (!s.full_sent) {
       s.full_sent = true;
       s.cached.clear();  // later messages always carry the info dict

@@ -288,35 +288,50 @@ std::vector<PinEntry> load_pins(pqxx::connection_base& c) {
 }
 
 std::vector<AssignmentRow> load_assignments(pqxx::connection_base& c,
-                                            std::span<const InfoHashV1> ids, bool with_info) {
+                                            std::span<const InfoHashV1> ids) {
   std::vector<AssignmentRow> out;
   if (ids.empty()) return out;
   pqxx::read_transaction tx(c);
+  // octet_length of a TOASTed value reads its pointer, not the value.
   const auto rows = tx.exec_params(
       "SELECT encode(p.id, 'hex'), encode(coalesce(p.v2, t.v2), 'hex'), p.state, "
-      "d.torrent_id IS NOT NULL, CASE WHEN $2::boolean AND p.state = 2 THEN d.info END, "
-      "array_to_string(p.trackers, E'\\n'), array_to_string(p.web_seeds, E'\\n'), "
-      "array_to_string(p.peers, E'\\n'), coalesce(p.dn, ''), p.revision "
+      "octet_length(d.info), array_to_string(p.trackers, E'\\n'), "
+      "array_to_string(p.web_seeds, E'\\n'), array_to_string(p.peers, E'\\n'), "
+      "coalesce(p.dn, ''), p.revision "
       "FROM pins p LEFT JOIN torrents t ON t.id = p.id "
       "LEFT JOIN torrent_info_dicts d ON d.torrent_id = p.id "
       "WHERE p.id IN (SELECT decode(x, 'hex') FROM unnest(string_to_array($1, ',')) AS u(x))",
-      hex_list(ids), with_info);
+      hex_list(ids));
   out.reserve(rows.size());
   for (const auto& r : rows) {
     AssignmentRow a;
     a.id = *InfoHashV1::from_hex(r[0].as<std::string>());
     a.v2 = digest_from_hex_field<InfoHashV2>(r[1]);
     const auto state = static_cast<PinState>(r[2].as<int>());
-    const bool stored = r[3].as<bool>();
-    a.resolving = state != PinState::kAlive || !stored;
-    if (!a.resolving && !r[4].is_null()) a.info_dict = pqxx::binarystring(r[4]).str();
-    a.trackers = split_lines(r[5]);
-    a.web_seeds = split_lines(r[6]);
-    a.peers = split_lines(r[7]);
-    a.name = r[8].as<std::string>();
-    a.revision = r[9].as<std::int64_t>();
+    a.resolving = state != PinState::kAlive || r[3].is_null();
+    if (!a.resolving) a.info_size = r[3].as<std::size_t>();
+    a.trackers = split_lines(r[4]);
+    a.web_seeds = split_lines(r[5]);
+    a.peers = split_lines(r[6]);
+    a.name = r[7].as<std::string>();
+    a.revision = r[8].as<std::int64_t>();
     out.push_back(std::move(a));
   }
+  return out;
+}
+
+std::vector<std::pair<InfoHashV1, std::string>> load_info_dicts(pqxx::connection_base& c,
+                                                                std::span<const InfoHashV1> ids) {
+  std::vector<std::pair<InfoHashV1, std::string>> out;
+  if (ids.empty()) return out;
+  pqxx::read_transaction tx(c);
+  const auto rows = tx.exec_params(
+      "SELECT encode(torrent_id, 'hex'), info FROM torrent_info_dicts WHERE torrent_id IN "
+      "(SELECT decode(x, 'hex') FROM unnest(string_to_array($1, ',')) AS u(x))",
+      hex_list(ids));
+  out.reserve(rows.size());
+  for (const auto& r : rows)
+    out.emplace_back(*InfoHashV1::from_hex(r[0].as<std::string>()), pqxx::binarystring(r[1]).str());
   return out;
 }
 

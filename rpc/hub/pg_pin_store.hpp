@@ -117,17 +117,21 @@ std::vector<PinEntry> load_pins(pqxx::connection_base& c);
 struct AssignmentRow {
   InfoHashV1 id;
   std::optional<InfoHashV2> v2;
-  std::string info_dict;  // empty unless with_info and the pin is ALIVE
   bool resolving = false;
+  std::size_t info_size = 0;  // bytes of the stored info dict of an ALIVE pin
   std::vector<std::string> trackers, web_seeds, peers;
   std::string name;  // the magnet's dn
   std::int64_t revision = 0;
 };
 // What a keeper needs for each id that is a pin (unpinned ids are left
-// out). A pin marked ALIVE whose info dict is missing (deleted by hand)
-// comes back resolving, so the keeper fetches it again.
+// out), without the info dicts (load_info_dicts). A pin marked ALIVE whose
+// info dict is missing (deleted by hand) comes back resolving, so the
+// keeper fetches it again.
 std::vector<AssignmentRow> load_assignments(pqxx::connection_base& c,
-                                            std::span<const InfoHashV1> ids, bool with_info);
+                                            std::span<const InfoHashV1> ids);
+// The stored info dicts of these ids (those that have one).
+std::vector<std::pair<InfoHashV1, std::string>> load_info_dicts(pqxx::connection_base& c,
+                                                                std::span<const InfoHashV1> ids);
 
 // RESOLVING pins older than `timeout` become FAILED with the reason "no
 // peer delivered the metadata within N s" and the last keeper's resolve

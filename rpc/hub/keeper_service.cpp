@@ -247,7 +247,15 @@ class KeeperService::Worker {
             input = s->has_input;
             s->has_input = false;
           }
-          if (input && handle_input(*s)) reload = true;
+          if (!input) continue;
+          try {
+            if (handle_input(*s)) reload = true;
+          } catch (const std::exception& e) {
+            // That node reconnects and says hello again; the others go on.
+            log->warn("keeper {}: {}", s->node_id.empty() ? "(hello)" : s->node_id, e.what());
+            conn_.reset();
+            s->fail({grpc::StatusCode::UNAVAILABLE, std::string("hub database: ") + e.what()});
+          }
         }
         if (reload) {
           this->reload();
@@ -271,6 +279,7 @@ class KeeperService::Worker {
   }
 
   // One message from a node. True when the live keepers may have changed.
+  // Throws when PostgreSQL fails (the caller ends the stream).
   bool handle_input(Stream& s) {
     const v1::KeeperUp& up = s.in;
     bool changed = false;
@@ -289,12 +298,7 @@ class KeeperService::Worker {
         if (!id) return s.fail(invalid("cached[" + std::to_string(i) + "] is not 20 bytes")), false;
         cached.insert(*id);
       }
-      try {
-        db::record_hello(conn(), h.node_id(), h.announce_address(), h.peer_port());
-      } catch (const std::exception& e) {
-        s.fail({grpc::StatusCode::UNAVAILABLE, std::string("hello: ") + e.what()});
-        throw;
-      }
+      db::record_hello(conn(), h.node_id(), h.announce_address(), h.peer_port());
       s.hello = true;
       s.node_id = h.node_id();
       s.cached = std::move(cached);
@@ -319,12 +323,7 @@ class KeeperService::Worker {
                             p.metadata_served(), p.incoming_connections(),
                             p.resolve_error().substr(0, db::kMaxResolveErrorBytes * 4)});
       }
-      try {
-        db::record_heartbeat(conn(), s.node_id, counters);
-      } catch (const std::exception& e) {
-        s.fail({grpc::StatusCode::UNAVAILABLE, std::string("heartbeat: ") + e.what()});
-        throw;
-      }
+      db::record_heartbeat(conn(), s.node_id, counters);
     } else {
       return s.fail(invalid("expected hello or heartbeat")), false;
     }

@@ -206,7 +206,7 @@ class KeeperServiceTest : public ::testing::Test {
   void start(std::chrono::milliseconds heartbeat = 500ms, std::chrono::seconds resolve = 3600s,
              std::size_t replication = 2) {
     KeeperServiceOptions o;
-    o.dsn = db_.dsn();
+    o.dsn = db_.dsn() + dsn_suffix_;
     o.cluster_token = kToken;
     o.replication = replication;
     o.heartbeat_interval = heartbeat;
@@ -292,6 +292,7 @@ class KeeperServiceTest : public ::testing::Test {
   int port_ = 0;
   std::unique_ptr<v1::Keeper::Stub> stub_;
   std::vector<std::unique_ptr<FakeKeeper>> keepers_;
+  std::string dsn_suffix_;  // appended to the keeper service's DSN
 };
 
 TEST_F(KeeperServiceTest, AWrongClusterTokenIsRefused) {
@@ -317,6 +318,14 @@ TEST_F(KeeperServiceTest, AHeartbeatBeforeHelloEndsTheStream) {
   const auto s = stream->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("hello first"), std::string::npos) << s.error_message();
+}
+
+TEST_F(KeeperServiceTest, WhenPostgresIsUnreachableAHelloEndsWithUnavailable) {
+  dsn_suffix_ = " dbname=magnetar_no_such_database";  // the last keyword wins
+  start();
+  FakeKeeper k(*stub_, "keeper-1");
+  const auto s = k.finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
 }
 
 TEST_F(KeeperServiceTest, HelloRecordsTheKeeperAndGetsTheFullSetWithInfoDictsOrWhatToResolve) {

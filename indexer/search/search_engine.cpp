@@ -65,6 +65,10 @@ struct Plan {
   std::vector<std::string> conds;      // every condition (all rows of the search)
   std::vector<std::string> key_conds;  // the sort key's range: inside a walk's index scan
   std::vector<std::string> other_conds;
+  // conds as a collect with a tsquery writes them: the ranges as `key + 0`,
+  // so that the GIN bitmap alone drives the scan and the ranges filter its
+  // rows (a range over a b-tree would build a second, larger bitmap).
+  std::vector<std::string> collect_conds;
   bool relevance = false;
   bool ascending = false;
   const char* key_column = "first_seen";
@@ -80,8 +84,9 @@ std::string joined(const std::vector<std::string>& conds) {
   return out.empty() ? "true" : out;
 }
 
-void add_cond(Plan& plan, std::string cond, bool on_key) {
+void add_cond(Plan& plan, std::string cond, bool on_key, std::string collect_form = {}) {
   plan.conds.push_back(cond);
+  plan.collect_conds.push_back(collect_form.empty() ? cond : std::move(collect_form));
   (on_key ? plan.key_conds : plan.other_conds).push_back(std::move(cond));
 }
 
@@ -131,7 +136,8 @@ std::vector<Candidate> fetch_candidates(pqxx::transaction_base& tx, const std::s
 std::vector<Candidate> collect(pqxx::transaction_base& tx, const Plan& plan) {
   return fetch_candidates(tx,
                           "SELECT " + select_list(plan) + " FROM torrents WHERE " +
-                              joined(plan.conds) + " LIMIT " + std::to_string(kExactCountLimit + 1),
+                              joined(plan.tsquery.empty() ? plan.conds : plan.collect_conds) +
+                              " LIMIT " + std::to_string(kExactCountLimit + 1),
                           plan);
 }
 
@@ -350,13 +356,22 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
     plan.tsquery = tx.quote(tsq);
     add_cond(plan, "search @@ " + plan.tsquery + "::tsquery", false);
   }
-  if (spec.min_size) add_cond(plan, "total_size >= " + std::to_string(*spec.min_size), size_key);
-  if (spec.max_size) add_cond(plan, "total_size <= " + std::to_string(*spec.max_size), size_key);
-  if (spec.first_seen_after) {
-    add_cond(plan, "first_seen >= " + ts_literal(*spec.first_seen_after), !size_key);
-  }
-  if (spec.first_seen_before) {
-    add_cond(plan, "first_seen < " + ts_literal(*spec.first_seen_before), !size_key);
+  const auto range = [&](const std::string& column, const char* op, const std::string& value,
+                         bool on_key) {
+    const char* zero = column == "total_size" ? " + 0 " : " + interval '0' ";
+    add_cond(plan, column + " " + op + " " + value, on_key, column + zero + op + " " + value);
+  };
+  if (spec.min_size) range("total_size", ">=", std::to_string(*spec.min_size), size_key);
+  if (spec.max_size) range("total_size", "<=", std::to_string(*spec.max_size), size_key);
+  if (spec.first_seen_after)
+    range("first_seen", ">=", ts_literal(*spec.first_seen_after), !size_key);
+  if (spec.first_seen_before)
+    range("first_seen", "<", ts_literal(*spec.first_seen_before), !size_key);
+  // One content type: the walk reads that type's part of the sort index
+  // (content_type, key, id), where every row has the type: ebooks sorted by
+  // size are found at once, not after every larger video.
+  if (spec.content_types.size() == 1) {
+    plan.key_conds.push_back("content_type = " + std::to_string(spec.content_types.front()));
   }
 
   SearchPage page;
@@ -403,7 +418,9 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
     // A large match set: rank the newest matches. When those are too few
     // (the matches are old), a capped collect gives the candidates instead.
     cands = walk(tx, plan, std::nullopt, limits.rank_candidates, limits);
-    if (static_cast<std::int64_t>(cands.size()) < limits.rank_candidates &&
+    // Fewer than a page among the newest rows: the matches are old, and a
+    // capped collect finds them. Otherwise rank what the walk met.
+    if (static_cast<std::int64_t>(cands.size()) <= spec.page_size &&
         walk_end(tx, plan, std::nullopt, limits)) {
       cands = collect(tx, plan);
       if (!over_cap() && !exact_total) {

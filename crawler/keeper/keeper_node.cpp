@@ -153,7 +153,7 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
         dht(d),
         log(logger("keeper")),
         tick_timer(i),
-        trackers(i, options.tracker_timeout),
+        trackers(i, options.tracker_timeout, options.listen_address),
         lookup(dht::PeerLookupConfig{.max_in_flight = kMaxResolvesInFlight,
                                      .deadline = options.lookup_deadline}),
         dht_schedule(options.dht_announce, SteadyClock::now()),

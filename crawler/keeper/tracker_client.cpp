@@ -1,13 +1,13 @@
 #include "crawler/keeper/tracker_client.hpp"
 
 #include <array>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <list>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -39,6 +39,7 @@ struct TrackerClient::Impl : std::enable_shared_from_this<TrackerClient::Impl> {
   Impl(asio::io_context& i, std::chrono::milliseconds t) : io(i), timeout(t) {}
   asio::io_context& io;
   std::chrono::milliseconds timeout;
+  std::optional<asio::ip::address> bind_address;
   std::list<std::shared_ptr<TrackerOp>> ops;
   TrackerClientStats stats;
   std::mt19937 transaction_ids{std::random_device{}()};
@@ -125,12 +126,26 @@ struct TrackerOp : std::enable_shared_from_this<TrackerOp> {
     }
   }
 
+  // A local address of the peer's family to bind to, if any.
+  std::optional<asio::ip::address> local_for(const asio::ip::address& peer) const {
+    const auto& b = owner->bind_address;
+    if (!b || b->is_unspecified() || b->is_v4() != peer.is_v4()) return std::nullopt;
+    return b;
+  }
+
   // HTTP: connect, write the GET, read until the tracker closes.
   void http_connect(const tcp::resolver::results_type& results) {
     arm();
-    asio::async_connect(
-        tcp_socket, results,
-        [self = shared_from_this()](const boost::system::error_code& ec, const tcp::endpoint&) {
+    if (results.empty()) return fail(Error(TrackerErrc::kBadUrl));
+    const tcp::endpoint peer = results.begin()->endpoint();
+    boost::system::error_code ec;
+    tcp_socket.open(peer.protocol(), ec);
+    if (const auto local = local_for(peer.address()); local && !ec) {
+      tcp_socket.bind({*local, 0}, ec);
+    }
+    if (ec) return fail(system_error(ec));
+    tcp_socket.async_connect(
+        peer, [self = shared_from_this()](const boost::system::error_code& ec) {
           if (!self->owner) return;
           if (ec) return self->fail(system_error(ec));
           self->arm();
@@ -171,6 +186,9 @@ struct TrackerOp : std::enable_shared_from_this<TrackerOp> {
     udp_peer = peer;
     boost::system::error_code ec;
     udp_socket.open(peer.protocol(), ec);
+    if (const auto local = local_for(peer.address()); local && !ec) {
+      udp_socket.bind({*local, 0}, ec);
+    }
     if (ec) return fail(system_error(ec));
     udp_buffer.resize(kUdpReceiveBuffer);
     transaction = static_cast<std::uint32_t>(owner->transaction_ids());
@@ -235,8 +253,15 @@ void TrackerClient::Impl::finish(TrackerOp& op, Result<TrackerReply> result) {
   done(std::move(result));
 }
 
-TrackerClient::TrackerClient(asio::io_context& io, std::chrono::milliseconds timeout)
-    : impl_(std::make_shared<Impl>(io, timeout)) {}
+TrackerClient::TrackerClient(asio::io_context& io, std::chrono::milliseconds timeout,
+                             const std::string& bind_address)
+    : impl_(std::make_shared<Impl>(io, timeout)) {
+  boost::system::error_code ec;
+  if (!bind_address.empty()) {
+    const auto a = asio::ip::make_address(bind_address, ec);
+    if (!ec) impl_->bind_address = a;
+  }
+}
 
 TrackerClient::~TrackerClient() { stop(); }
 

@@ -37,8 +37,12 @@ struct TrackerClientStats {
 
 class TrackerClient {
  public:
+  // `bind_address`: the local address our sockets use (the one peers reach
+  // us at, so a tracker that records our packets' source records it); empty
+  // or unspecified: the system's choice.
   explicit TrackerClient(boost::asio::io_context& io,
-                         std::chrono::milliseconds timeout = kDefaultTrackerTimeout);
+                         std::chrono::milliseconds timeout = kDefaultTrackerTimeout,
+                         const std::string& bind_address = {});
   ~TrackerClient();  // stop()
   TrackerClient(const TrackerClient&) = delete;
   TrackerClient& operator=(const TrackerClient&) = delete;

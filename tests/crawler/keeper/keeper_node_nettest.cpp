@@ -12,6 +12,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <filesystem>
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/magnet_uri.hpp>
@@ -129,6 +130,15 @@ class StockClient {
         testnet::client_session_params(testnet::loopback_address(kClientAddress));
     lt::settings_pack& s = params.settings;
     s.set_bool(lt::settings_pack::enable_dht, node.has_value());
+    // Bootstrapped at construction from that one node, as a user would
+    // configure a client.
+    if (node) {
+      s.set_str(lt::settings_pack::dht_bootstrap_nodes,
+                node->address().to_string() + ":" + std::to_string(node->port()));
+    }
+    // Re-announce (a get_peers for the magnet) every few seconds instead of
+    // every 15 minutes: the first one may run before the table filled.
+    s.set_int(lt::settings_pack::dht_announce_interval, 5);
     s.set_bool(lt::settings_pack::enable_outgoing_utp, false);
     s.set_bool(lt::settings_pack::enable_incoming_utp, false);
     const int policy =
@@ -139,7 +149,29 @@ class StockClient {
     s.set_int(lt::settings_pack::alert_mask,
               lt::alert_category::status | lt::alert_category::error | lt::alert_category::dht);
     session_ = std::make_unique<lt::session>(std::move(params));
-    if (node) session_->add_dht_node({node->address().to_string(), node->port()});
+  }
+
+  // Waits (bounded) until the client's routing table holds a few nodes.
+  bool joined(asio::io_context& io) {
+    auto next_post = std::chrono::steady_clock::now();
+    bool filled = false;  // run_until asks once more at the end
+    return run_until(io, 30s, [&] {
+      if (filled) return true;
+      if (std::chrono::steady_clock::now() >= next_post) {
+        session_->post_dht_stats();
+        next_post = std::chrono::steady_clock::now() + 250ms;
+      }
+      std::vector<lt::alert*> alerts;
+      session_->pop_alerts(&alerts);
+      for (lt::alert* a : alerts) {
+        if (auto* stats = lt::alert_cast<lt::dht_stats_alert>(a)) {
+          int nodes = 0;
+          for (const auto& b : stats->routing_table) nodes += b.num_nodes;
+          if (nodes >= 4) filled = true;
+        }
+      }
+      return filled;
+    });
   }
 
   void add(const std::string& magnet) {
@@ -302,6 +334,7 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneAfterTheSeederLeftPlain
   ASSERT_TRUE(wait_cached(2));
   ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 2; }));
   StockClient client(net_->dht_bootstrap_endpoints().at(0), /*forced_encryption=*/false);
+  ASSERT_TRUE(client.joined(io_));
   client.add(t.magnet());
   client.add(torrents()[2].magnet());
   expect_resolves(client, {&t, &torrents()[2]});
@@ -322,6 +355,7 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneWithEncryptionForced) {
   ASSERT_TRUE(wait_cached(3));
   ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 3; }));
   StockClient client(net_->dht_bootstrap_endpoints().at(1), /*forced_encryption=*/true);
+  ASSERT_TRUE(client.joined(io_));
   for (int i = 3; i < 6; ++i) client.add(torrents()[i].magnet());
   expect_resolves(client, {&torrents()[3], &torrents()[4], &torrents()[5]});
 }
@@ -348,6 +382,7 @@ TEST_F(KeeperNodeTest, ResolvingPinIsFetchedFromTheSwarmThenServedAfterTheSeeder
   seeder.reset();
   ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 1; }));
   StockClient client(net_->dht_bootstrap_endpoints().at(2), /*forced_encryption=*/false);
+  ASSERT_TRUE(client.joined(io_));
   client.add(t.magnet());
   expect_resolves(client, {&t});
 }
@@ -449,7 +484,25 @@ class OpenTracker {
       if (!ec) port_ = p;
     }
     const std::string port = std::to_string(port_);
-    std::vector<std::string> args = {"opentracker", "-i", address_, "-p", port, "-P", port};
+    // Debian builds opentracker with a whitelist: every id of our torrents
+    // (v1 and truncated v2, both announced for a hybrid).
+    std::string ids;
+    for (const auto& t : torrents()) {
+      if (t.info_hashes.v1) ids += t.info_hashes.v1->hex() + "\n";
+      if (t.info_hashes.v2) ids += truncate(*t.info_hashes.v2).hex() + "\n";
+    }
+    const std::string whitelist = dir_.write("whitelist", ids).string();
+    // Started as root it drops to "nobody", who must read the list; "-d /"
+    // keeps absolute paths valid after its chroot.
+    std::filesystem::permissions(
+        dir_.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                         std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                         std::filesystem::perms::others_exec);
+    std::filesystem::permissions(
+        whitelist, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                       std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    std::vector<std::string> args = {"opentracker", "-i", address_, "-p", port,     "-P",
+                                     port,          "-d", "/",      "-w", whitelist};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -481,6 +534,7 @@ class OpenTracker {
   std::string udp_url() const { return "udp://" + address_ + ":" + std::to_string(port_); }
 
  private:
+  magnetar::testing::TempDir dir_{"magnetar-opentracker"};
   std::string address_;
   std::uint16_t port_ = 0;
   pid_t pid_ = 0;

@@ -166,11 +166,13 @@ void add_pin_command(Commands& commands) {
                           {"LABEL"},
                           {"SERVED", Align::kRight},
                           {"LAST DHT ANNOUNCE"},
-                          {"KEEPERS", Align::kRight}});
+                          {"KEEPERS"}});
           for (const auto& p : all.pins()) {
+            std::string keepers;
+            for (const auto& k : p.keepers()) keepers += (keepers.empty() ? "" : ",") + k;
             t.add_row({state_name(p.state()), p.info_hash(), p.name().empty() ? "-" : p.name(),
                        p.label(), format_count(p.metadata_served()),
-                       format_time(p.last_dht_announce()), std::to_string(p.keepers_size())});
+                       format_time(p.last_dht_announce()), keepers.empty() ? "-" : keepers});
           }
           t.print(std::cout);
           std::cout << format_count(all.total()) << " pins\n";

@@ -1,11 +1,15 @@
 // `magnetar pin`, `pins` and `unpin` with the real binary against a real
 // `magnetar serve` (its public API, PostgreSQL from scripts/with-postgres).
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <regex>
 
+#include "common/codec.hpp"
+#include "magnetar/v1/keeper.grpc.pb.h"
+#include "rpc/common/bearer_token.hpp"
 #include "tests/support/background_process.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -42,6 +46,8 @@ class PinCli : public ::testing::Test {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(*line, m, std::regex("API on (127\\.0\\.0\\.1:[0-9]+)")));
     api_ = m[1].str();
+    ASSERT_TRUE(std::regex_search(*line, m, std::regex("hub on (127\\.0\\.0\\.1:[0-9]+)")));
+    hub_ = m[1].str();
   }
 
   testing::CommandResult cli(std::vector<std::string> args, const std::string& data_dir = "") {
@@ -57,6 +63,7 @@ class PinCli : public ::testing::Test {
   std::filesystem::path data_ = dir_.path() / "data";
   std::unique_ptr<testing::BackgroundProcess> serve_;
   std::string api_;
+  std::string hub_;
 };
 
 TEST_F(PinCli, PinListAndUnpinAMagnet) {
@@ -78,6 +85,33 @@ TEST_F(PinCli, PinListAndUnpinAMagnet) {
   EXPECT_NE(list.out.find(id), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("archive"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("1 pins"), std::string::npos) << list.out;
+
+  {
+    // A keeper node on the hub's Keep stream gets the pin to resolve.
+    std::string token;
+    std::ifstream(data_ / "cluster-token") >> token;
+    auto stub = v1::Keeper::NewStub(grpc::CreateChannel(hub_, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    auto [k, v] = rpc::bearer_metadata(token);
+    context.AddMetadata(k, v);
+    context.set_deadline(std::chrono::system_clock::now() + 60s);
+    auto stream = stub->Keep(&context);
+    v1::KeeperUp hello;
+    hello.mutable_hello()->set_node_id("e2e-keeper");
+    hello.mutable_hello()->set_peer_port(6881);
+    ASSERT_TRUE(stream->Write(hello));
+    v1::KeeperDown down;
+    ASSERT_TRUE(stream->Read(&down)) << serve_->output();
+    EXPECT_TRUE(down.full());
+    ASSERT_EQ(down.assign_size(), 1);
+    EXPECT_EQ(to_hex(down.assign(0).id()), id);
+    EXPECT_TRUE(down.assign(0).resolving());
+    EXPECT_EQ(down.assign(0).name(), "Old.Film.1950");
+    context.TryCancel();
+    stream->Finish();
+  }
+  auto shown = cli({"pins"});
+  EXPECT_NE(shown.out.find("e2e-keeper"), std::string::npos) << shown.out;
 
   auto json = cli({"pins", "--state", "resolving", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.out;

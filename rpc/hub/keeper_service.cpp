@@ -397,18 +397,20 @@ class KeeperService::Worker {
     }
     std::size_t bytes = static_cast<std::size_t>(message.unassign_size()) * 24;
     std::size_t start = 0;
-    while (start < todo.size() && bytes < kMaxAssignmentMessageBytes) {
+    bool cut = false;
+    while (start < todo.size() && !cut) {
       const std::size_t end = std::min(todo.size(), start + kDetailChunk);
       const std::span<const InfoHashV1> chunk(todo.data() + start, end - start);
       auto rows = db::load_assignments(conn(), chunk);
       std::unordered_map<InfoHashV1, db::AssignmentRow*> by_id;
       for (auto& r : rows) by_id.emplace(r.id, &r);
       // Take pins in order while the message has room (at least one: a
-      // single info dict may be larger than the budget).
+      // single info dict may be larger than the budget, and alone it stays
+      // under the channel's limit).
       std::vector<db::AssignmentRow*> taken;
       std::vector<InfoHashV1> want_info;
       std::size_t k = start;
-      for (; k < end && bytes < kMaxAssignmentMessageBytes; ++k) {
+      for (; k < end; ++k) {
         const auto it = by_id.find(todo[k]);
         if (it == by_id.end()) {
           // Unpinned since the reload: nothing to send; the next reload
@@ -419,10 +421,15 @@ class KeeperService::Worker {
         }
         auto& r = *it->second;
         const bool with_info = !r.resolving && k >= cached_count;
-        bytes += kAssignmentOverhead + r.name.size() + (with_info ? r.info_size : 0);
-        for (const auto& t : r.trackers) bytes += t.size();
-        for (const auto& w : r.web_seeds) bytes += w.size();
-        for (const auto& p : r.peers) bytes += p.size();
+        std::size_t size = kAssignmentOverhead + r.name.size() + (with_info ? r.info_size : 0);
+        for (const auto& t : r.trackers) size += t.size();
+        for (const auto& w : r.web_seeds) size += w.size();
+        for (const auto& p : r.peers) size += p.size();
+        if (message.assign_size() + taken.size() > 0 && bytes + size > kMaxAssignmentMessageBytes) {
+          cut = true;
+          break;
+        }
+        bytes += size;
         if (with_info) want_info.push_back(r.id);
         taken.push_back(&r);
       }

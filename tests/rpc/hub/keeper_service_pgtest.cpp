@@ -557,6 +557,29 @@ TEST_F(KeeperServiceTest, AHundredThousandPinsReachTheirKeepersInBoundedMessages
   }
 }
 
+TEST_F(KeeperServiceTest, LargeInfoDictsGoInSeparateMessagesUnderTheCap) {
+  // ~3 MB info dicts (150k pieces): two do not fit one message.
+  std::vector<std::string> dicts;
+  for (int i = 0; i < 3; ++i) {
+    dicts.push_back(
+        testing::single_file_info_dict("big." + std::to_string(i) + ".iso", 150'000LL * 16384));
+    pin(id_of(dicts.back()));
+    ingest(dicts.back(), indexer::store::Source::kPin);
+  }
+  ASSERT_GT(dicts[0].size(), 3'000'000u);
+  start();
+  auto& k = connect("keeper-1");
+  ASSERT_TRUE(k.wait_for([&](auto& got, auto&) { return got.size() == 3; }));
+  for (const auto& d : dicts) EXPECT_EQ(k.assigned()[id_of(d)].last.info_dict(), d);
+  const auto messages = k.messages();
+  EXPECT_GE(messages.size(), 3u);
+  EXPECT_TRUE(messages[0].full());
+  for (const auto& m : messages) {
+    EXPECT_LE(m.ByteSizeLong(), kMaxAssignmentMessageBytes + (64u << 10));
+    EXPECT_LE(m.assign_size(), 1);
+  }
+}
+
 TEST_F(KeeperServiceTest, PinsSurviveARestartOfTheHubObjects) {
   const auto id = pin(InfoHashV1(sha1("durable")));
   start();

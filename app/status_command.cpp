@@ -22,8 +22,10 @@ constexpr Component kComponents[] = {
     {"crawler", "ready", "RocksDB state, shipping to the hub, crawl node (magnetar crawl)"},
     {"indexer", "ready",
      "embedded PostgreSQL, store, classifier, banned filter, ingest, reclassify"},
-    {"rpc/hub", "ready", "internal gRPC service: Triage, Ingest (cluster token)"},
-    {"rpc", "not built yet", "public gRPC API, CLI client"},
+    {"rpc/hub", "ready", "internal gRPC service: Triage, Ingest, Report, Keeper (cluster token)"},
+    {"indexer/search", "ready", "query language, bounded search over PostgreSQL"},
+    {"rpc/api", "ready",
+     "public gRPC API (search, torrents, stats, pins; health, reflection, TLS), CLI client"},
     {"keeper", "not built yet", "keep-alive pinning"},
     {"web", "not built yet", "web UI"},
 };

@@ -425,7 +425,9 @@ class KeeperService::Worker {
         for (const auto& t : r.trackers) size += t.size();
         for (const auto& w : r.web_seeds) size += w.size();
         for (const auto& p : r.peers) size += p.size();
-        if (message.assign_size() + taken.size() > 0 && bytes + size > kMaxAssignmentMessageBytes) {
+        const std::size_t limit =
+            k < cached_count ? kMaxFullCachedBytes : kMaxAssignmentMessageBytes;
+        if (message.assign_size() + taken.size() > 0 && bytes + size > limit) {
           cut = true;
           break;
         }

@@ -35,6 +35,7 @@
 
 #include "common/infohash.hpp"
 #include "magnetar/v1/keeper.grpc.pb.h"
+#include "rpc/common/hub_limits.hpp"
 #include "rpc/hub/node_report_store.hpp"
 #include "rpc/hub/pin_assignment.hpp"
 
@@ -53,6 +54,12 @@ inline constexpr std::chrono::milliseconds kDefaultKeeperTick{2000};
 // exceed it, up to the 10 MiB metadata cap, and goes alone): below the
 // channel's kMaxHubMessageBytes, and it bounds the hub's memory per stream.
 inline constexpr std::size_t kMaxAssignmentMessageBytes = 4u << 20;
+// The full message lists the pins a node has cached first, without their
+// info dicts (~100 bytes each), up to this: the node drops whatever the full
+// message leaves out, so these are kept whole where the channel allows
+// (~100k cached pins), 1 MiB under kMaxHubMessageBytes for the envelope.
+inline constexpr std::size_t kMaxFullCachedBytes = 11u << 20;
+static_assert(kMaxFullCachedBytes + (1u << 20) <= static_cast<std::size_t>(kMaxHubMessageBytes));
 // Untrusted hello and heartbeat fields (node ids: kMaxNodeIdBytes, as in
 // Hub.Report).
 inline constexpr std::size_t kMaxAnnounceAddressBytes = 255;  // a DNS name

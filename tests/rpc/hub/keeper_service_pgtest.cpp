@@ -580,6 +580,33 @@ TEST_F(KeeperServiceTest, LargeInfoDictsGoInSeparateMessagesUnderTheCap) {
   }
 }
 
+TEST_F(KeeperServiceTest, AllCachedPinsFitTheFullMessageBeyondTheUsualBudget) {
+  // 30k pins of ~250 bytes each: ~7.5 MB, over the 4 MiB budget of other
+  // messages. The node drops what the full message leaves out, so its
+  // cached pins all come in it.
+  constexpr int kPins = 30'000;
+  std::vector<InfoHashV1> cached;
+  {
+    pqxx::connection c(db_.dsn());
+    pqxx::work tx(c);
+    const auto rows = tx.exec(
+        "INSERT INTO pins (id, state, trackers) SELECT decode(md5(i::text), 'hex') || "
+        "decode(lpad(to_hex(i), 8, '0'), 'hex'), 1, ARRAY['udp://' || repeat('t', 200) || "
+        "'.example:1337/announce'] FROM generate_series(1, " +
+        std::to_string(kPins) + ") i RETURNING encode(id, 'hex')");
+    for (const auto& r : rows) cached.push_back(*InfoHashV1::from_hex(r[0].as<std::string>()));
+    tx.commit();
+  }
+  start(500ms, 3600s, /*replication=*/1);
+  auto& k = connect("keeper-1", cached);
+  ASSERT_TRUE(k.wait_for([&](auto& got, auto&) { return got.size() == kPins; }));
+  const auto messages = k.messages();
+  ASSERT_FALSE(messages.empty());
+  EXPECT_TRUE(messages[0].full());
+  EXPECT_EQ(messages[0].assign_size(), kPins);
+  EXPECT_GT(messages[0].ByteSizeLong(), kMaxAssignmentMessageBytes);
+}
+
 TEST_F(KeeperServiceTest, PinsSurviveARestartOfTheHubObjects) {
   const auto id = pin(InfoHashV1(sha1("durable")));
   start();

@@ -144,6 +144,25 @@ std::unique_ptr<CrawlNode> make_crawl_node(const Config& config, const std::stri
     throw ConfigError("crawler.retry_delay: expected 1 to 86400 seconds");
   }
   o.state.retry.first_delay = std::chrono::seconds(static_cast<std::int64_t>(retry_seconds));
+  if (config.get_bool("keeper.enabled")) {
+    crawler::keeper::KeeperNodeOptions k;
+    k.announce_address = config.get("keeper.announce_address");
+    const auto port = config.get_int("keeper.peer_port");
+    if (port < 0 || port > 65'535) throw ConfigError("keeper.peer_port: expected 0 to 65535");
+    k.peer_port = static_cast<std::uint16_t>(port);
+    const auto budget = config.get_int("keeper.announce_budget");
+    if (budget < 1 || budget > 100'000) {
+      throw ConfigError("keeper.announce_budget: expected 1 to 100000 announces per second");
+    }
+    k.dht_announce.budget_per_second = static_cast<std::size_t>(budget);
+    const auto heartbeat = config.get_int("keeper.heartbeat_interval");
+    if (heartbeat < 1) throw ConfigError("keeper.heartbeat_interval: expected at least 1 second");
+    k.heartbeat_interval = std::chrono::seconds(heartbeat);
+    k.encryption = o.fetcher.encryption;
+    k.fetcher = o.fetcher;
+    o.session.port_mapping = config.get_bool("keeper.upnp");
+    o.keeper = std::move(k);
+  }
   return std::make_unique<CrawlNode>(std::move(o));
 }
 

@@ -31,6 +31,18 @@ std::vector<Setting> all_settings() {
        "seconds a pin may stay RESOLVING (nobody delivered its metadata) before it is FAILED"},
       {"keeper.heartbeat_interval", "30",
        "seconds between a keeper node's heartbeats; the hub counts it dead after 3 missed"},
+      {"keeper.enabled", "true",
+       "crawl nodes keep pins assigned by the hub: serve their metadata, announce them"},
+      {"keeper.announce_address", "",
+       "the address peers reach this keeper at, told to the hub and trackers (empty: the "
+       "address trackers see)"},
+      {"keeper.peer_port", "6882",
+       "TCP port serving pinned metadata to peers and announced for pins (0: a free port; a "
+       "taken port falls back to a free one with a warning)"},
+      {"keeper.announce_budget", "20",
+       "DHT announces per second at most; every pin is re-announced about every 30 minutes"},
+      {"keeper.upnp", "false",
+       "map the DHT and keeper ports on the router with UPnP/NAT-PMP (through libtorrent)"},
       {"store.raw_info", "pinned",
        "which raw info dicts to keep: pinned, all (about 20 kB per torrent) or none"},
       {"store.max_files", "1000", "file paths stored per torrent (the true count is kept)"},

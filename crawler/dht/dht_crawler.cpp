@@ -112,6 +112,7 @@ void DhtCrawler::on_sample_reply(const SampleReply& reply) {
 
 void DhtCrawler::on_get_peers_reply(const InfoHashV1& ih, const std::vector<Endpoint>& peers) {
   lookups_.on_peers(ih, peers);
+  if (on_peers_) on_peers_(ih, peers);
 }
 
 void DhtCrawler::on_incoming_announce(const InfoHashV1& ih, const Endpoint& peer) {

@@ -72,6 +72,10 @@ class DhtCrawler final : public DhtEvents {
   // Queues a get_peers lookup; the result goes to the lookup handler.
   bool find_peers(const InfoHashV1& ih);
   void set_lookup_handler(LookupHandler handler) { on_lookup_ = std::move(handler); }
+  // Sees every get_peers reply, also of lookups started by others through
+  // session() (the keeper's, for resolving pins).
+  using PeersObserver = std::function<void(const InfoHashV1&, const std::vector<Endpoint>&)>;
+  void set_peers_observer(PeersObserver observer) { on_peers_ = std::move(observer); }
   // Counters and routing-table size, refreshed every routing_table_poll (or
   // on request through session().post_counters()).
   void set_counters_handler(std::function<void(const DhtCounters&)> handler) {
@@ -102,6 +106,7 @@ class DhtCrawler final : public DhtEvents {
   DhtCrawlerConfig config_;
   DiscoveryHandler on_discovery_;
   LookupHandler on_lookup_;
+  PeersObserver on_peers_;
   std::function<void(const DhtCounters&)> on_counters_;
   Sampler sampler_;
   Harvester harvester_;

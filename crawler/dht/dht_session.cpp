@@ -284,6 +284,11 @@ bool DhtSession::announce(const InfoHashV1& ih, std::uint16_t port) {
 
 void DhtSession::add_node(const Endpoint& node) { impl_->add_node(node); }
 
+void DhtSession::map_tcp_port(std::uint16_t port) {
+  if (!impl_->config.port_mapping || port == 0) return;
+  impl_->session->add_port_mapping(lt::portmap_protocol::tcp, port, port);
+}
+
 void DhtSession::post_routing_table() { impl_->session->post_dht_stats(); }
 
 void DhtSession::post_counters() { impl_->session->post_session_stats(); }

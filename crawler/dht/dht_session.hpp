@@ -128,6 +128,9 @@ class DhtSession {
   // own listen port (pitfalls.md): refused, returns false.
   bool announce(const InfoHashV1& ih, std::uint16_t port);
   void add_node(const Endpoint& node);
+  // Asks the router to forward this TCP port to us (UPnP / NAT-PMP), for
+  // the keeper's metadata server; nothing unless config.port_mapping.
+  void map_tcp_port(std::uint16_t port);
 
   // Posts an on_routing_table / on_counters event soon.
   void post_routing_table();

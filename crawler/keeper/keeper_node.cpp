@@ -257,7 +257,15 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(options.listen_address, ec);
     if (ec) throw std::runtime_error("keeper: bad listen address " + options.listen_address);
-    const Status listening = server->listen({address, options.peer_port});
+    Status listening = server->listen({address, options.peer_port});
+    if (!listening && options.peer_port != 0) {
+      // Another process has the port (a second node on this machine): serve
+      // on a free one rather than not at all; peers learn it from announces.
+      log->warn("keeper: cannot listen on {}:{} ({}); using a free port instead",
+                options.listen_address, options.peer_port, listening.error().message());
+      server = std::make_unique<wire::MetadataServer>(io, so);
+      listening = server->listen({address, 0});
+    }
     if (!listening) {
       throw std::runtime_error("keeper: cannot listen on " + options.listen_address + ":" +
                                std::to_string(options.peer_port) + ": " +

@@ -127,7 +127,8 @@ class KeeperNode {
   KeeperNode(const KeeperNode&) = delete;
   KeeperNode& operator=(const KeeperNode&) = delete;
 
-  // Binds the metadata server (throws std::runtime_error when it cannot),
+  // Binds the metadata server (on a free port, with a warning, when
+  // peer_port is taken; throws std::runtime_error when it cannot at all),
   // loads the cached pins' ids and starts the Keep stream. Call before the
   // io_context runs or on its thread.
   void start();

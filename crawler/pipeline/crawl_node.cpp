@@ -470,6 +470,8 @@ struct CrawlNode::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
   std::unique_ptr<dht::DhtCrawler> crawler;
   std::unique_ptr<wire::MetadataFetcher> fetcher;
+  std::unique_ptr<keeper::DhtSessionKeeperDht> keeper_dht;
+  std::unique_ptr<keeper::KeeperNode> keeper;
   std::unique_ptr<asio::steady_timer> timer;
   std::thread net_thread;
 
@@ -544,6 +546,20 @@ void CrawlNode::start() {
   m.timer = std::make_unique<asio::steady_timer>(m.io);
   m.next_state_save = SteadyClock::now() + kDhtStateSaveInterval;
   m.crawler->start();
+  if (m.options.keeper) {
+    keeper::KeeperNodeOptions k = *m.options.keeper;
+    if (k.node_id.empty()) k.node_id = m.options.shipper.node_id;
+    if (k.hub_address.empty()) k.hub_address = m.options.hub.address;
+    if (k.token.empty()) k.token = m.options.hub.token;
+    m.keeper_dht = std::make_unique<keeper::DhtSessionKeeperDht>(m.crawler->session());
+    m.keeper = std::make_unique<keeper::KeeperNode>(m.io, std::move(k), m.node, *m.keeper_dht);
+    m.crawler->set_peers_observer(
+        [&m](const InfoHashV1& id, const std::vector<dht::Endpoint>& peers) {
+          m.keeper->on_get_peers_reply(id, peers);
+        });
+    m.keeper->start();  // throws when the peer port cannot be bound
+    m.crawler->session().map_tcp_port(m.keeper->peer_port());
+  }
   m.schedule_tick();
   m.worker.start();
   m.shipper.start();
@@ -566,6 +582,7 @@ void CrawlNode::stop() {
     m.stopping_net = true;
     m.flush();  // nothing is lost by dropping it, but triage is cheap
     m.timer->cancel();
+    if (m.keeper) m.keeper->stop();
     m.crawler->stop();
     m.fetcher->stop();  // pending fetches complete with kCancelled, posted
     asio::post(m.io, [&m] {
@@ -582,6 +599,8 @@ void CrawlNode::stop() {
   }
   m.timer.reset();
   m.fetcher.reset();
+  m.keeper.reset();
+  m.keeper_dht.reset();
   m.crawler.reset();
   m.worker.stop();  // commits what was fetched
   m.shipper.stop();
@@ -605,5 +624,7 @@ state::NodeState& CrawlNode::state() { return impl_->node; }
 std::uint16_t CrawlNode::dht_port() const { return impl_->dht_port; }
 
 const PipelineBounds& CrawlNode::bounds() const { return impl_->bounds; }
+
+keeper::KeeperNode* CrawlNode::keeper() { return impl_->keeper.get(); }
 
 }  // namespace magnetar::crawler::pipeline

@@ -27,10 +27,12 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "crawler/dht/dht_crawler.hpp"
 #include "crawler/dht/dht_session.hpp"
+#include "crawler/keeper/keeper_node.hpp"
 #include "crawler/pipeline/crawl_counters.hpp"
 #include "crawler/ship/hub_client.hpp"
 #include "crawler/ship/outbox_shipper.hpp"
@@ -93,6 +95,10 @@ struct CrawlNodeOptions {
   // shipper.node_id); zero: no reports.
   std::chrono::milliseconds report_interval = kReportInterval;
   std::chrono::seconds retry_lease = kRetryLease;
+  // Keep-alive pins (crawler/keeper): set to run a KeeperNode on the node's
+  // network thread and DHT session. Its node_id, hub_address and token are
+  // filled from shipper.node_id and hub when empty.
+  std::optional<keeper::KeeperNodeOptions> keeper;
 };
 
 class CrawlNode {
@@ -121,6 +127,8 @@ class CrawlNode {
   // The DHT's UDP port (0 before start()).
   std::uint16_t dht_port() const;
   const PipelineBounds& bounds() const;
+  // The keeper (null unless options.keeper was set and start() ran).
+  keeper::KeeperNode* keeper();
 
  private:
   struct Impl;

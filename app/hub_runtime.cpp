@@ -167,6 +167,7 @@ HubRuntime::~HubRuntime() {
   auto& p = *parts_;
   p.api.reset();
   p.pins.reset();
+  if (p.keeper) p.keeper->close_streams();
   if (p.server) p.server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
   p.server.reset();
   if (p.pipeline) p.pipeline->set_pin_check({});

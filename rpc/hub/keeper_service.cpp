@@ -40,15 +40,16 @@ struct KeeperService::Stream {
   std::uint64_t checked_generation = 0;  // nothing to send until the next reload...
   bool more = false;                     // ...unless the last message was cut short
 
-  // Finishes the call once no read or write is in flight and reading is
-  // over (or the call was cancelled, or failed). Decides under the lock,
+  // Finishes the call once no write is in flight and reading is over (or
+  // the call was cancelled, or failed). Decides under the lock,
   // acts outside it (a reaction may run inline).
   void act() {
     Reactor* r = nullptr;
     grpc::Status status;
     {
       std::lock_guard lock(mu);
-      if (finished || reactor == nullptr || reading || writing) return;
+      // A pending read may stay: it ends (not ok) once the call is finished.
+      if (finished || reactor == nullptr || writing) return;
       if (!reads_done && !cancelled && !failure) return;
       finished = true;
       r = reactor;
@@ -219,6 +220,14 @@ class KeeperService::Worker {
     cv_.notify_one();
   }
 
+  void close_streams() {
+    {
+      std::lock_guard lock(mu_);
+      closing_ = true;
+    }
+    cv_.notify_one();
+  }
+
  private:
   void run() {
     auto log = logger("keeper");
@@ -228,8 +237,14 @@ class KeeperService::Worker {
       bool reload = false;
       {
         std::unique_lock lock(mu_);
-        cv_.wait_until(lock, next_reload, [&] { return stopping_ || kicked_ || !inbox_.empty(); });
+        cv_.wait_until(lock, next_reload, [&] {
+          return stopping_ || kicked_ || !inbox_.empty() || (closing_ && !closed_);
+        });
         if (stopping_) return;
+        if (closing_ && !closed_) {
+          closed_ = true;
+          for (auto& s : streams_) s->fail({grpc::StatusCode::UNAVAILABLE, "the hub is stopping"});
+        }
         events.assign(inbox_.begin(), inbox_.end());
         inbox_.clear();
         reload = kicked_ || std::chrono::steady_clock::now() >= next_reload;
@@ -240,6 +255,7 @@ class KeeperService::Worker {
           if (!s->registered) {
             s->registered = true;
             streams_.push_back(s);
+            if (closed_) s->fail({grpc::StatusCode::UNAVAILABLE, "the hub is stopping"});
           }
           bool input = false;
           {
@@ -475,6 +491,8 @@ class KeeperService::Worker {
   std::deque<std::shared_ptr<Stream>> inbox_;
   bool kicked_ = false;
   bool stopping_ = false;
+  bool closing_ = false;  // close_streams() was called
+  bool closed_ = false;   // worker: the streams were ended
 
   // Worker thread only.
   std::unique_ptr<pqxx::connection> conn_;
@@ -517,6 +535,8 @@ void KeeperService::note_pinned(const InfoHashV1& id) {
 }
 
 void KeeperService::kick() { worker_->kick(); }
+
+void KeeperService::close_streams() { worker_->close_streams(); }
 
 void KeeperService::enqueue(std::shared_ptr<Stream> stream) { worker_->enqueue(std::move(stream)); }
 

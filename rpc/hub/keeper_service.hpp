@@ -99,6 +99,10 @@ class KeeperService final : public v1::Keeper::CallbackService {
   void note_pinned(const InfoHashV1& id);
   // Recompute now (a pin was removed, for instance).
   void kick();
+  // Ends every Keep stream with UNAVAILABLE, now and from now on, so that a
+  // stopping server does not wait out its grace period for them (the nodes
+  // reconnect, to this hub when it is back or to another).
+  void close_streams();
 
   struct Stream;  // one Keep stream's state, shared by its reactor and the worker
 

@@ -607,6 +607,18 @@ TEST_F(KeeperServiceTest, AllCachedPinsFitTheFullMessageBeyondTheUsualBudget) {
   EXPECT_GT(messages[0].ByteSizeLong(), kMaxAssignmentMessageBytes);
 }
 
+TEST_F(KeeperServiceTest, ClosingTheStreamsEndsThemWithUnavailableAndRefusesNewOnes) {
+  start();
+  FakeKeeper k(*stub_, "keeper-1");
+  ASSERT_TRUE(k.wait_for([](auto&, auto& msgs) { return !msgs.empty(); }));
+  keeper_->close_streams();
+  EXPECT_EQ(k.finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+  FakeKeeper late(*stub_, "keeper-2");
+  const auto s = late.finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(s.error_message().find("stopping"), std::string::npos) << s.error_message();
+}
+
 TEST_F(KeeperServiceTest, PinsSurviveARestartOfTheHubObjects) {
   const auto id = pin(InfoHashV1(sha1("durable")));
   start();

@@ -21,18 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::run_command;
 
-// The binary: MAGNETAR_BINARY when tests/app/CMakeLists.txt defines it for
-// this test, else where the build tree puts it next to tests/app.
-std::string magnetar_binary() {
-#ifdef MAGNETAR_BINARY
-  return MAGNETAR_BINARY;
-#else
-  return (std::filesystem::canonical("/proc/self/exe").parent_path() / ".." / ".." / "app" /
-          "magnetar")
-      .lexically_normal()
-      .string();
-#endif
-}
+std::string magnetar_binary() { return MAGNETAR_BINARY; }
 
 class PinCli : public ::testing::Test {
  protected:

@@ -107,6 +107,9 @@ std::unique_ptr<CrawlNode> make_crawl_node(const Config& config, const std::stri
   crawler::pipeline::CrawlNodeOptions o;
   o.session.listen_interfaces = config.get("crawler.listen");
   o.session.routers = config.get_list("crawler.routers");
+  o.session.bandwidth_cap = config.get_int("crawler.bandwidth");
+  if (o.session.bandwidth_cap < 0)
+    throw ConfigError("crawler.bandwidth: expected bytes per second, 0 for no cap");
   for (const auto& b : config.get_list("crawler.bootstrap")) {
     if (const auto e = literal_endpoint(b)) {
       o.dht.seeds.push_back(*e);

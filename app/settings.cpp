@@ -60,6 +60,8 @@ std::vector<Setting> all_settings() {
        "DHT routers to bootstrap from, host:port, comma-separated"},
       {"crawler.bootstrap", "",
        "extra DHT nodes to start from, host:port, comma-separated (the saved table is used too)"},
+      {"crawler.bandwidth", "0",
+       "bytes per second for DHT and peer-wire traffic together (a quarter to the DHT); 0: no cap"},
       {"crawler.concurrency", "128",
        "metadata fetches in flight; every other queue of the crawler is sized from it"},
       {"crawler.encryption", "prefer_plaintext",

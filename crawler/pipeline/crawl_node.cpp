@@ -22,6 +22,7 @@
 #include "crawler/dht/dht_snapshot.hpp"
 #include "crawler/dht/recent_set.hpp"
 #include "crawler/pipeline/blocking_worker.hpp"
+#include "crawler/pipeline/byte_budget.hpp"
 #include "crawler/pipeline/fetch_outcome.hpp"
 #include "crawler/pipeline/torrent_ids.hpp"
 #include "crawler/state/state_errors.hpp"
@@ -35,6 +36,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 // The network thread's housekeeping period: batch ages, counters, the pump.
 constexpr std::chrono::milliseconds kTick{100};
+// Bytes one fetch moves besides the info dict: the BEP 3 handshakes, the BEP
+// 10 extension handshakes, and the MSE exchange when encrypted (about 1 kB).
+constexpr std::int64_t kFetchOverheadBytes = 1024;
 // A hub that keeps failing is logged at most this often.
 constexpr std::chrono::seconds kHubErrorLogInterval{30};
 // A full outbox is re-checked this often (and on stop).
@@ -142,7 +146,7 @@ struct CrawlNode::Impl {
 
   void pump() {
     while (!stopping_net && !outbox_full.load() && in_flight < bounds.fetches_in_flight &&
-           !fetch_queue.empty()) {
+           !fetch_queue.empty() && wire_budget.allows(SteadyClock::now())) {
       Pending p = std::move(fetch_queue.front());
       fetch_queue.pop_front();
       // Fetched meanwhile under its other id (a hybrid torrent, BEP 52).
@@ -199,6 +203,11 @@ struct CrawlNode::Impl {
   }
 
   void on_fetched(Pending p, Result<std::string> r) {
+    // What the fetch moved, for crawler.bandwidth: the info dict, and the
+    // handshakes every attempt costs.
+    wire_budget.spend(
+        kFetchOverheadBytes + (r.ok() ? static_cast<std::int64_t>(r.value().size()) : 0),
+        SteadyClock::now());
     if (r.ok()) {
       // The slot is held until the dict is committed: a full outbox stops
       // the fetching through it.
@@ -473,6 +482,8 @@ struct CrawlNode::Impl {
   std::unique_ptr<keeper::DhtSessionKeeperDht> keeper_dht;
   std::unique_ptr<keeper::KeeperNode> keeper;
   std::unique_ptr<asio::steady_timer> timer;
+  // The peer wire's part of crawler.bandwidth (no cap by default).
+  ByteBudget wire_budget{0};
   std::thread net_thread;
 
   // Network thread only.
@@ -542,6 +553,7 @@ void CrawlNode::start() {
       std::make_unique<dht::DhtCrawler>(m.io, std::move(session), std::move(dht_config),
                                         [&m](const dht::Discovery& d) { m.on_discovery(d); });
   m.crawler->set_lookup_handler([&m](const dht::LookupResult& r) { m.on_lookup(r); });
+  m.wire_budget = ByteBudget(m.crawler->session().peer_wire_rate_limit());
   m.fetcher = std::make_unique<wire::MetadataFetcher>(m.io, m.options.fetcher);
   m.timer = std::make_unique<asio::steady_timer>(m.io);
   m.next_state_save = SteadyClock::now() + kDhtStateSaveInterval;

@@ -9,6 +9,7 @@
 #include <span>
 #include <utility>
 
+#include "crawler/wire/dh_group.hpp"
 #include "crawler/wire/metadata_server_session.hpp"
 #include "crawler/wire/metadata_store.hpp"
 #include "crawler/wire/mse_random.hpp"
@@ -58,6 +59,9 @@ struct MetadataServer::Impl : std::enable_shared_from_this<MetadataServer::Impl>
   std::list<std::shared_ptr<ServerConnection>> connections;
   bool stopped = false;
   MetadataServerStats stats;
+  // The MSE group with its precomputed tables, made once: the server's
+  // handshakes all run on its one thread.
+  DhGroup dh_group;
 
   void accept();
   void on_accept(const boost::system::error_code& ec, tcp::socket socket);
@@ -75,7 +79,8 @@ struct ServerConnection : std::enable_shared_from_this<ServerConnection> {
         socket(std::move(s)),
         timer(o.io),
         responder(std::make_unique<MseResponder>(o.skey_index().lookup(), o.options.encryption,
-                                                 o.random, MseOptions{o.options.mse_max_pad})),
+                                                 o.random,
+                                                 MseOptions{o.options.mse_max_pad, &o.dh_group})),
         session(o.source(), o.session_config) {}
 
   MetadataServer::Impl* owner;  // null once closed

@@ -1,0 +1,343 @@
+// Keep-alive pinning end to end (issue 8): the real binaries — a
+// magnetar-testnet for the DHT, `magnetar serve` (hub and API) on the test
+// PostgreSQL, and two `magnetar crawl` nodes as keepers — driven through
+// `magnetar pin`, `pins --json` and `unpin`. The torrents are seeded by a
+// libtorrent session of this test, not by the testnet: the magnetar-testnet
+// program cannot stop its seeders while keeping its DHT nodes up, so it runs
+// DHT nodes only (no torrents) and our seeder is stopped once the pins are
+// ALIVE. Stock libtorrent clients that know only the magnet and one DHT node
+// then resolve every pin from the keepers alone, before and after one keeper
+// is SIGKILLed. Bounded waits with generous deadlines, no timing assertions.
+//
+// Each keeper runs in its own UTS namespace with its own host name: `magnetar
+// crawl` names its node after the host (app/crawl_command.cpp, node_name()),
+// and the hub tells keepers apart by that name only, so two crawl processes on
+// one host would be one keeper to it. Without the privilege for `unshare
+// --uts` the test is skipped and says why.
+#include <csignal>
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/magnet_uri.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "common/codec.hpp"
+#include "tests/app/crawl_e2e.hpp"
+#include "tests/support/run_command.hpp"
+#include "tests/testnet/loopback_settings.hpp"
+#include "tests/testnet/torrent_generator.hpp"
+
+namespace magnetar {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::eventually;
+using testnet::GeneratedTorrent;
+
+// Our sessions sit past the testnet's (loopback_address(k), k from 50,000;
+// other e2e tests use 40,000 and 45,000).
+constexpr int kTestnetFirstAddress = 50'000;
+constexpr std::size_t kKeeperAddress[] = {50'100, 50'101};
+constexpr std::size_t kSeederAddress = 50'102;
+constexpr std::size_t kFirstClientAddress = 50'103;  // one address per client
+constexpr char kKeeperName[][10] = {"keeper-a", "keeper-b"};
+// Short heartbeats so the hub counts a killed keeper dead within seconds
+// (it waits for 3 missed heartbeats, app/settings.cpp).
+constexpr char kHeartbeatSeconds[] = "1";
+constexpr std::size_t kTorrents = 3;
+
+std::vector<GeneratedTorrent> generate() {
+  testnet::GeneratorOptions o;
+  o.seed = 808;  // v1, v2 and hybrid in rotation
+  o.count = kTorrents;
+  return testnet::generate_torrents(o);
+}
+
+lt::udp::endpoint parse_endpoint(const std::string& host_port) {
+  const auto colon = host_port.rfind(':');
+  return {boost::asio::ip::make_address(host_port.substr(0, colon)),
+          static_cast<std::uint16_t>(std::stoi(host_port.substr(colon + 1)))};
+}
+
+std::vector<lt::udp::endpoint> parse_endpoints(const std::string& list) {
+  std::vector<lt::udp::endpoint> out;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) out.push_back(parse_endpoint(item));
+  return out;
+}
+
+// A seeder of `torrents` on its own session, announcing into the testnet.
+std::unique_ptr<lt::session> start_seeder(const std::vector<GeneratedTorrent>& torrents,
+                                          const std::vector<lt::udp::endpoint>& nodes) {
+  lt::settings_pack s = testnet::loopback_settings(testnet::loopback_address(kSeederAddress), 0);
+  s.set_int(lt::settings_pack::dht_announce_interval, 5);
+  auto session = std::make_unique<lt::session>(testnet::disk_less_session_params(s));
+  for (const auto& n : nodes) session->add_dht_node({n.address().to_string(), n.port()});
+  for (const auto& t : torrents) {
+    lt::add_torrent_params atp;
+    lt::error_code ec;
+    atp.ti = std::make_shared<lt::torrent_info>(
+        lt::span<const char>(t.torrent_file.data(),
+                             static_cast<std::ptrdiff_t>(t.torrent_file.size())),
+        ec, lt::from_span);
+    if (ec) throw std::runtime_error("seeder: " + ec.message());
+    atp.save_path = ".";
+    atp.flags = lt::torrent_flags::seed_mode;
+    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
+    session->add_torrent(std::move(atp)).force_dht_announce();
+  }
+  return session;
+}
+
+// A stock libtorrent client that knows only the magnets and one DHT node,
+// bootstrapped from it as a user would configure a client.
+class StockClient {
+ public:
+  StockClient(std::size_t address, const lt::udp::endpoint& node, bool forced_encryption) {
+    lt::session_params params = testnet::client_session_params(testnet::loopback_address(address));
+    lt::settings_pack& s = params.settings;
+    s.set_bool(lt::settings_pack::enable_dht, true);
+    s.set_str(lt::settings_pack::dht_bootstrap_nodes,
+              node.address().to_string() + ":" + std::to_string(node.port()));
+    // A get_peers for each magnet every few seconds, not every 15 minutes:
+    // the first one may run before the routing table filled.
+    s.set_int(lt::settings_pack::dht_announce_interval, 5);
+    s.set_bool(lt::settings_pack::enable_outgoing_utp, false);
+    s.set_bool(lt::settings_pack::enable_incoming_utp, false);
+    const int policy =
+        forced_encryption ? lt::settings_pack::pe_forced : lt::settings_pack::pe_disabled;
+    s.set_int(lt::settings_pack::out_enc_policy, policy);
+    s.set_int(lt::settings_pack::in_enc_policy, policy);
+    s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_rc4);
+    s.set_int(lt::settings_pack::alert_mask,
+              lt::alert_category::status | lt::alert_category::error | lt::alert_category::dht);
+    session_ = std::make_unique<lt::session>(std::move(params));
+  }
+
+  void add(const std::string& magnet) {
+    lt::add_torrent_params atp = lt::parse_magnet_uri(magnet);
+    atp.save_path = dir_.path().string();
+    atp.flags = lt::torrent_flags::upload_mode | lt::torrent_flags::disable_pex |
+                lt::torrent_flags::disable_lsd;
+    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
+    session_->async_add_torrent(std::move(atp));
+  }
+
+  // The info dicts received so far, by their 20-byte id (hex).
+  const std::map<std::string, std::string>& poll() {
+    std::vector<lt::alert*> alerts;
+    session_->pop_alerts(&alerts);
+    for (lt::alert* a : alerts) {
+      if (auto* m = lt::alert_cast<lt::metadata_received_alert>(a)) {
+        const auto ti = m->handle.torrent_file();
+        if (!ti) continue;
+        const auto section = ti->info_section();
+        received_[to_hex_id(m->handle.info_hashes())] =
+            std::string(section.data(), static_cast<std::size_t>(section.size()));
+      } else if (auto* added = lt::alert_cast<lt::add_torrent_alert>(a)) {
+        if (!added->error) added->handle.force_dht_announce();
+      }
+    }
+    return received_;
+  }
+
+ private:
+  // The id the index keeps: v1, or the truncated v2 of a v2-only torrent.
+  static std::string to_hex_id(const lt::info_hash_t& h) {
+    if (h.has_v1()) return to_hex(std::string_view(h.v1.data(), h.v1.size()));
+    return to_hex(std::string_view(h.v2.data(), 20));
+  }
+
+  magnetar::testing::TempDir dir_{"magnetar-pin-e2e-client"};
+  std::unique_ptr<lt::session> session_;
+  std::map<std::string, std::string> received_;
+};
+
+class PinKeepers : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto probe =
+        testing::run_command({"/usr/bin/unshare", "--uts", "/bin/sh", "-c", "hostname probe"});
+    if (probe.exit_code != 0) {
+      GTEST_SKIP() << "two keepers on one host need their own host names (unshare --uts): "
+                   << probe.out;
+    }
+  }
+
+  // `magnetar serve` with short keeper heartbeats and replication 2.
+  void start_serve() {
+    serve_ = std::make_unique<testing::BackgroundProcess>(std::vector<std::string>{
+        MAGNETAR_BINARY, "serve", "--db-dsn", db_.dsn(), "--hub-listen", "127.0.0.1:0",
+        "--api-listen", "127.0.0.1:0", "--hub-token", testing::kCrawlToken, "--data-dir",
+        hub_dir_.string(), "--pins-replication", "2", "--keeper-heartbeat-interval",
+        kHeartbeatSeconds});
+    const auto line = serve_->wait_for_line("API on ", 120s);
+    ASSERT_TRUE(line.has_value()) << serve_->output();
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(*line, m, std::regex("API on (127\\.0\\.0\\.1:[0-9]+)")));
+    api_ = m[1].str();
+    ASSERT_TRUE(std::regex_search(*line, m, std::regex("hub on (127\\.0\\.0\\.1:[0-9]+)")));
+    hub_ = m[1].str();
+  }
+
+  // `magnetar crawl` number `k`, named kKeeperName[k] in its own UTS namespace.
+  std::unique_ptr<testing::BackgroundProcess> start_keeper(int k, const std::string& bootstrap) {
+    const auto ip = testnet::loopback_address(kKeeperAddress[k]);
+    return std::make_unique<testing::BackgroundProcess>(std::vector<std::string>{
+        "/usr/bin/unshare",
+        "--uts",
+        "/bin/sh",
+        "-c",
+        std::string("hostname ") + kKeeperName[k] + " && exec \"$0\" \"$@\"",
+        MAGNETAR_BINARY,
+        "crawl",
+        "--hub",
+        hub_,
+        "--token",
+        testing::kCrawlToken,
+        "--data-dir",
+        (dir_.path() / kKeeperName[k]).string(),
+        "--crawler-testnet",
+        "true",
+        "--crawler-listen",
+        ip + ":0",
+        "--crawler-routers",
+        "",
+        "--crawler-bootstrap",
+        bootstrap,
+        "--crawler-report-interval",
+        "1",
+        "--crawler-retry-delay",
+        "2",
+        "--keeper-peer-port",
+        "0",
+        "--keeper-heartbeat-interval",
+        kHeartbeatSeconds});
+  }
+
+  testing::CommandResult cli(std::vector<std::string> args) {
+    std::vector<std::string> argv{MAGNETAR_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--api", api_, "--data-dir", hub_dir_.string()});
+    return testing::run_command(argv, {"MAGNETAR_API_TOKEN="});
+  }
+
+  // `magnetar pins --json`: per pin id (hex), its state and keepers.
+  struct PinView {
+    std::string state;
+    std::set<std::string> keepers;
+  };
+  std::map<std::string, PinView> pins() {
+    std::map<std::string, PinView> out;
+    const auto r = cli({"pins", "--json"});
+    if (r.exit_code != 0) return out;
+    const auto json = nlohmann::json::parse(r.out, nullptr, false);
+    if (json.is_discarded() || !json.contains("pins")) return out;
+    for (const auto& p : json["pins"]) {
+      PinView v;
+      v.state = p.value("state", "");
+      if (p.contains("keepers")) {
+        for (const auto& k : p["keepers"]) v.keepers.insert(k.get<std::string>());
+      }
+      out[p.value("infoHash", "")] = std::move(v);
+    }
+    return out;
+  }
+
+  bool every_pin(const std::vector<std::string>& ids, const std::set<std::string>& keepers) {
+    const auto all = pins();
+    for (const auto& id : ids) {
+      const auto it = all.find(id);
+      if (it == all.end() || it->second.state != "PIN_STATE_ALIVE" ||
+          it->second.keepers != keepers) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // A fresh stock client resolves every magnet from whoever the DHT names.
+  void expect_resolved(std::size_t address, const lt::udp::endpoint& node, bool forced,
+                       const std::vector<GeneratedTorrent>& torrents) {
+    StockClient client(address, node, forced);
+    for (const auto& t : torrents) client.add(t.magnet());
+    const bool all = eventually(60s, [&] { return client.poll().size() >= torrents.size(); });
+    EXPECT_TRUE(all) << client.poll().size() << " of " << torrents.size() << " resolved\n"
+                     << keepers_output();
+    for (const auto& t : torrents) {
+      const auto id = to_hex(t.info_hashes.id().view());
+      const auto it = client.poll().find(id);
+      if (it == client.poll().end()) {
+        ADD_FAILURE() << "not resolved: " << id;
+        continue;
+      }
+      EXPECT_EQ(it->second, t.info_dict) << id;
+    }
+  }
+
+  std::string keepers_output() const {
+    std::string out;
+    for (std::size_t k = 0; k < 2; ++k) {
+      if (keepers_[k]) out += std::string("--- ") + kKeeperName[k] + "\n" + keepers_[k]->output();
+    }
+    return out;
+  }
+
+  testing::TestDatabase db_;
+  testing::TempDir dir_{"magnetar-pin-e2e"};
+  std::filesystem::path hub_dir_ = dir_.path() / "hub";
+  std::unique_ptr<testing::BackgroundProcess> serve_;
+  std::unique_ptr<testing::BackgroundProcess> keepers_[2];
+  std::string api_;
+  std::string hub_;
+};
+
+TEST_F(PinKeepers, EveryPinStaysResolvableFromTheKeepersAfterTheSeederAndOneKeeperAreGone) {
+  testing::TestnetProcess net(dir_, 10, 0, kTestnetFirstAddress);
+  const auto nodes = parse_endpoints(net.bootstrap());
+  ASSERT_FALSE(nodes.empty());
+  ASSERT_NO_FATAL_FAILURE(start_serve());
+  for (int k = 0; k < 2; ++k) keepers_[k] = start_keeper(k, net.bootstrap());
+
+  const auto torrents = generate();
+  auto seeder = start_seeder(torrents, nodes);
+  std::vector<std::string> ids;
+  for (const auto& t : torrents) {
+    ids.push_back(to_hex(t.info_hashes.id().view()));
+    const auto r = cli({"pin", t.magnet(), "--label", "e2e"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << serve_->output();
+  }
+
+  // Both keepers hold every pin, resolved from the seeder.
+  const std::set<std::string> both{kKeeperName[0], kKeeperName[1]};
+  ASSERT_TRUE(eventually(90s, [&] { return every_pin(ids, both); }))
+      << cli({"pins"}).out << keepers_output() << serve_->output();
+
+  // The last seeder leaves; the keepers alone serve the metadata, to a client
+  // that requires encryption (MSE).
+  seeder.reset();
+  expect_resolved(kFirstClientAddress, nodes.front(), true, torrents);
+
+  // One keeper dies without a word; the hub moves its pins to the survivor
+  // once its heartbeats stop, and a new client still resolves every pin.
+  keepers_[0]->signal(SIGKILL);
+  keepers_[0]->wait(30s);
+  const std::set<std::string> survivor{kKeeperName[1]};
+  ASSERT_TRUE(eventually(60s, [&] { return every_pin(ids, survivor); }))
+      << cli({"pins"}).out << serve_->output();
+  expect_resolved(kFirstClientAddress + 1, nodes.back(), false, torrents);
+
+  // Unpinned, it leaves the list; the others stay.
+  const auto r = cli({"unpin", ids.front()});
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("unpinned " + ids.front()), std::string::npos) << r.out;
+  const auto left = pins();
+  EXPECT_EQ(left.count(ids.front()), 0u);
+  EXPECT_EQ(left.size(), ids.size() - 1);
+}
+
+}  // namespace
+}  // namespace magnetar

@@ -23,6 +23,21 @@ void set_timeout(pqxx::transaction_base& tx, std::chrono::milliseconds timeout) 
           std::to_string(std::max<std::int64_t>(1, timeout.count())));
 }
 
+// A text[] sent as its elements joined by newlines (URLs hold none).
+std::vector<std::string> lines(const pqxx::field& f) {
+  std::vector<std::string> out;
+  if (f.is_null()) return out;
+  const auto text = f.as<std::string>();
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (end > at) out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
 std::string joined_path(const std::vector<std::string>& components) {
   std::string out;
   for (const auto& c : components) {
@@ -43,8 +58,10 @@ std::optional<TorrentDetails> read_torrent(pqxx::connection_base& conn, const In
       " (extract(epoch FROM t.first_seen) * 1000000)::bigint,"
       " (extract(epoch FROM t.last_seen) * 1000000)::bigint, t.year, t.resolution, t.season,"
       " t.episode, t.title, t.piece_length, t.private, encode(f.files, 'hex'),"
-      " EXISTS (SELECT 1 FROM torrent_info_dicts i WHERE i.torrent_id = t.id)"
+      " EXISTS (SELECT 1 FROM torrent_info_dicts i WHERE i.torrent_id = t.id),"
+      " array_to_string(p.trackers, E'\\n'), array_to_string(p.web_seeds, E'\\n')"
       " FROM torrents t LEFT JOIN torrent_files f ON f.torrent_id = t.id"
+      " LEFT JOIN pins p ON p.id = t.id"
       " WHERE t.id = decode($1, 'hex')",
       to_hex(id.view()));
   if (rows.empty()) return std::nullopt;
@@ -67,6 +84,8 @@ std::optional<TorrentDetails> read_torrent(pqxx::connection_base& conn, const In
   d.piece_length = row[12].as<std::int64_t>();
   d.is_private = row[13].as<bool>();
   d.info_dict_stored = row[15].as<bool>();
+  d.trackers = lines(row[16]);
+  d.web_seeds = lines(row[17]);
   if (row[14].is_null()) {
     d.files.push_back({h.name, h.size});  // single-file: the name is the file
   } else if (auto bytes = from_hex(row[14].as<std::string>())) {

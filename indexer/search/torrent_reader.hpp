@@ -31,6 +31,9 @@ struct TorrentDetails {
   std::int64_t piece_length = 0;
   bool is_private = false;
   bool info_dict_stored = false;
+  // Known for pinned torrents: the pin's trackers and web seeds.
+  std::vector<std::string> trackers;
+  std::vector<std::string> web_seeds;
 };
 
 // By 20-byte id (v1, or the truncated v2 of a v2-only torrent); nothing when

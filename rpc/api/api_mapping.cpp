@@ -112,8 +112,11 @@ Result<search::SearchSpec, std::string> to_search_spec(const v1::SearchRequest& 
   return s;
 }
 
-std::string magnet_of(const search::Hit& hit) {
+std::string magnet_of(const search::Hit& hit, const std::vector<std::string>& trackers,
+                      const std::vector<std::string>& web_seeds) {
   magnet::Magnet m;
+  m.trackers = trackers;
+  m.web_seeds = web_seeds;
   const bool v2_only = hit.v2 && truncate(*hit.v2) == hit.id;
   if (!v2_only) m.hashes.v1 = hit.id;
   m.hashes.v2 = hit.v2;
@@ -151,6 +154,11 @@ void fill_page(const search::SearchPage& page, v1::SearchResponse& out) {
 
 void fill_torrent(const search::TorrentDetails& d, v1::Torrent& out) {
   fill_summary(d.summary, *out.mutable_summary());
+  for (const auto& t : d.trackers) out.add_trackers(t);
+  for (const auto& w : d.web_seeds) out.add_web_seeds(w);
+  if (!d.trackers.empty() || !d.web_seeds.empty()) {
+    out.mutable_summary()->set_magnet(magnet_of(d.summary, d.trackers, d.web_seeds));
+  }
   out.set_title(d.title);
   for (const auto& f : d.files) {
     auto* file = out.add_files();

@@ -28,7 +28,8 @@ void fill_page(const search::SearchPage& page, v1::SearchResponse& out);
 void fill_torrent(const search::TorrentDetails& details, v1::Torrent& out);
 void fill_stats(const search::IndexStats& stats, v1::StatsResponse& out);
 
-// The magnet link of a hit: xt (btih and/or btmh) and dn.
-std::string magnet_of(const search::Hit& hit);
+// The magnet link of a hit: xt (btih and/or btmh), dn, and tr / ws when known.
+std::string magnet_of(const search::Hit& hit, const std::vector<std::string>& trackers = {},
+                      const std::vector<std::string>& web_seeds = {});
 
 }  // namespace magnetar::rpc

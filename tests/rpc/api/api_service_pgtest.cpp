@@ -298,6 +298,32 @@ TEST_F(ApiServiceTest, GetTorrentAndTheTorrentFileByAnyFormOfTheId) {
   EXPECT_EQ(metainfo::magnet_from_torrent(*parsed).rfind("magnet:?xt=urn:btih:" + id, 0), 0u);
 }
 
+TEST_F(ApiServiceTest, GetTorrentOfAPinnedTorrentCarriesItsTrackersAndWebSeeds) {
+  const auto info = testing::single_file_info_dict("pinned.file.iso", 4096);
+  ingest(info);
+  {
+    pqxx::connection c(db_.dsn());
+    pqxx::work tx(c);
+    tx.exec("INSERT INTO pins (state, id, trackers, web_seeds) VALUES (2, decode('" + hex_id(info) +
+            "', 'hex'), ARRAY['udp://tracker.example:6969/announce'],"
+            " ARRAY['https://seed.example/pinned.file.iso'])");
+    tx.commit();
+  }
+  start();
+  v1::GetTorrentRequest g;
+  g.set_id(hex_id(info));
+  v1::Torrent t;
+  ASSERT_TRUE(stub_->GetTorrent(ctx().get(), g, &t).ok());
+  ASSERT_EQ(t.trackers_size(), 1);
+  EXPECT_EQ(t.trackers(0), "udp://tracker.example:6969/announce");
+  ASSERT_EQ(t.web_seeds_size(), 1);
+  EXPECT_NE(t.summary().magnet().find("&tr=udp%3A%2F%2Ftracker.example%3A6969%2Fannounce"),
+            std::string::npos)
+      << t.summary().magnet();
+  EXPECT_NE(t.summary().magnet().find("&ws=https%3A%2F%2Fseed.example"), std::string::npos)
+      << t.summary().magnet();
+}
+
 TEST_F(ApiServiceTest, TorrentFileWithoutAStoredInfoDictIsFailedPreconditionSayingWhy) {
   const auto info = testing::single_file_info_dict("some.file.bin", 1000);
   ingest(info);

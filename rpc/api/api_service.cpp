@@ -10,6 +10,7 @@
 #include "indexer/store/torrent_store.hpp"
 #include "rpc/api/api_limits.hpp"
 #include "rpc/api/api_mapping.hpp"
+#include "rpc/api/database_call.hpp"
 #include "rpc/api/torrent_id.hpp"
 #include "rpc/common/bearer_token.hpp"
 
@@ -20,40 +21,6 @@ namespace {
 constexpr std::size_t kMaxReasonBytes = 512;
 // A file name of a .torrent download: the name cut to this many bytes.
 constexpr std::size_t kMaxFileNameBytes = 200;
-
-// The time this call may take: the client's deadline, capped by ours.
-std::chrono::milliseconds budget(const grpc::ServerContext& context) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      context.deadline() - std::chrono::system_clock::now());
-  return std::min(left, kMaxApiDeadline);
-}
-
-// Runs body with a leased connection and the call's time budget, turning
-// failures into statuses: a statement timeout is DEADLINE_EXCEEDED, a lost
-// database UNAVAILABLE.
-template <class F>
-grpc::Status with_connection(ConnectionPool& pool, const grpc::ServerContext& context, F body) {
-  const auto time = budget(context);
-  if (time.count() <= 0) return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"};
-  try {
-    auto lease = pool.acquire(time);
-    if (!lease)
-      return {grpc::StatusCode::RESOURCE_EXHAUSTED,
-              "server busy: no database connection came free in time"};
-    return body(**lease, time);
-  } catch (const pqxx::broken_connection& e) {
-    logger("api")->warn("database connection lost: {}", e.what());
-    return {grpc::StatusCode::UNAVAILABLE, "database unavailable"};
-  } catch (const pqxx::sql_error& e) {
-    // 57014 query_canceled: our statement_timeout, i.e. the call's budget.
-    if (e.sqlstate() == "57014") return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"};
-    logger("api")->error("query failed: {}", e.what());
-    return {grpc::StatusCode::INTERNAL, "query failed"};
-  } catch (const std::exception& e) {
-    logger("api")->error("request failed: {}", e.what());
-    return {grpc::StatusCode::INTERNAL, "request failed"};
-  }
-}
 
 grpc::Status bad_id(const std::string& why) {
   return {grpc::StatusCode::INVALID_ARGUMENT, "id: " + why};
@@ -150,31 +117,34 @@ grpc::Status ApiService::Stats(grpc::ServerContext* context, const v1::StatsRequ
 grpc::Status ApiService::DeleteTorrent(grpc::ServerContext* context,
                                        const v1::DeleteTorrentRequest* request,
                                        v1::DeleteTorrentResponse* response) {
-  if (auto s = check_write(*context); !s.ok()) return s;
-  std::string why;
-  const auto id = parse_torrent_id(request->id(), &why);
-  if (!id) return bad_id(why);
-  return with_connection(pool_, *context, [&](pqxx::connection_base& c, auto) {
-    response->set_existed(search::torrent_exists(c, *id));
-    const auto reason = request->reason().empty() ? std::string("deleted through the API")
-                                                  : request->reason().substr(0, kMaxReasonBytes);
-    store_.block(*id, reason);
-    return grpc::Status::OK;
-  });
+  bool existed = false;
+  auto s = block(*context, request->id(), request->reason(), "deleted through the API", existed);
+  response->set_existed(existed);
+  return s;
 }
 
 grpc::Status ApiService::BlockInfohash(grpc::ServerContext* context,
                                        const v1::BlockInfohashRequest* request,
                                        v1::BlockInfohashResponse* response) {
-  if (auto s = check_write(*context); !s.ok()) return s;
+  bool existed = false;
+  auto s = block(*context, request->id(), request->reason(), "blocked through the API", existed);
+  response->set_existed(existed);
+  return s;
+}
+
+// Delete and Block alike: the store's block removes what is stored and keeps
+// the id out of every later write.
+grpc::Status ApiService::block(const grpc::ServerContext& context, const std::string& id_text,
+                               const std::string& reason, const char* default_reason,
+                               bool& existed) {
+  if (auto s = check_write(context); !s.ok()) return s;
   std::string why;
-  const auto id = parse_torrent_id(request->id(), &why);
+  const auto id = parse_torrent_id(id_text, &why);
   if (!id) return bad_id(why);
-  return with_connection(pool_, *context, [&](pqxx::connection_base& c, auto) {
-    response->set_existed(search::torrent_exists(c, *id));
-    const auto reason = request->reason().empty() ? std::string("blocked through the API")
-                                                  : request->reason().substr(0, kMaxReasonBytes);
-    store_.block(*id, reason);
+  return with_connection(pool_, context, [&](pqxx::connection_base& c, auto) {
+    existed = search::torrent_exists(c, *id);
+    store_.block(*id,
+                 reason.empty() ? std::string(default_reason) : reason.substr(0, kMaxReasonBytes));
     return grpc::Status::OK;
   });
 }

@@ -49,6 +49,8 @@ class ApiService final : public v1::Magnetar::Service {
  private:
   grpc::Status check_read(const grpc::ServerContext& context) const;
   grpc::Status check_write(const grpc::ServerContext& context) const;
+  grpc::Status block(const grpc::ServerContext& context, const std::string& id_text,
+                     const std::string& reason, const char* default_reason, bool& existed);
 
   const ApiServiceOptions options_;
   indexer::store::TorrentStore& store_;

@@ -10,6 +10,7 @@
 #include "common/magnet.hpp"
 #include "indexer/store/text_sanitizer.hpp"
 #include "rpc/api/api_limits.hpp"
+#include "rpc/api/database_call.hpp"
 #include "rpc/api/torrent_id.hpp"
 #include "rpc/common/bearer_token.hpp"
 #include "rpc/hub/pg_pin_store.hpp"
@@ -20,42 +21,6 @@ namespace {
 
 namespace db = pin_store;
 using google::protobuf::util::TimeUtil;
-
-// The call's time budget: the client's deadline capped by ours.
-std::chrono::milliseconds budget(const grpc::ServerContext& context) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      context.deadline() - std::chrono::system_clock::now());
-  return std::min(left, kMaxApiDeadline);
-}
-
-// As ApiService's: a leased connection with statement_timeout set to the
-// budget; failures become statuses, never exceptions.
-template <class F>
-grpc::Status with_connection(ConnectionPool& pool, const grpc::ServerContext& context, F body) {
-  const auto time = budget(context);
-  if (time.count() <= 0) return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"};
-  try {
-    auto lease = pool.acquire(time);
-    if (!lease)
-      return {grpc::StatusCode::RESOURCE_EXHAUSTED,
-              "server busy: no database connection came free in time"};
-    {
-      pqxx::nontransaction tx(**lease);
-      tx.exec("SET statement_timeout = " + std::to_string(time.count()));
-    }
-    return body(**lease);
-  } catch (const pqxx::broken_connection& e) {
-    logger("api")->warn("database connection lost: {}", e.what());
-    return {grpc::StatusCode::UNAVAILABLE, "database unavailable"};
-  } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() == "57014") return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded"};
-    logger("api")->error("pin query failed: {}", e.what());
-    return {grpc::StatusCode::INTERNAL, "query failed"};
-  } catch (const std::exception& e) {
-    logger("api")->error("pin request failed: {}", e.what());
-    return {grpc::StatusCode::INTERNAL, "request failed"};
-  }
-}
 
 grpc::Status invalid(const std::string& what) { return {grpc::StatusCode::INVALID_ARGUMENT, what}; }
 
@@ -210,7 +175,7 @@ grpc::Status PinService::PinMagnet(grpc::ServerContext* context,
     return invalid("label: at most " + std::to_string(db::kMaxLabelBytes) + " bytes");
   pin.label = indexer::store::sanitize_text(request->label(), db::kMaxLabelBytes).text;
 
-  return with_connection(pool_, *context, [&](pqxx::connection_base& c) {
+  return with_connection(pool_, *context, [&](pqxx::connection_base& c, auto) {
     if (db::upsert_pin(c, pin) == db::UpsertOutcome::kBlocked)
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                           "this infohash is on the block list: it cannot be pinned");
@@ -232,7 +197,7 @@ grpc::Status PinService::UnpinMagnet(grpc::ServerContext* context,
   std::string why;
   const auto id = parse_torrent_id(request->id(), &why);
   if (!id) return invalid("id: " + why);
-  return with_connection(pool_, *context, [&](pqxx::connection_base& c) {
+  return with_connection(pool_, *context, [&](pqxx::connection_base& c, auto) {
     response->set_existed(db::delete_pin(c, *id, options_.drop_info_on_unpin));
     if (options_.on_unpinned) options_.on_unpinned(*id);
     return grpc::Status::OK;
@@ -245,7 +210,7 @@ grpc::Status PinService::GetPin(grpc::ServerContext* context, const v1::GetPinRe
   std::string why;
   const auto id = parse_torrent_id(request->id(), &why);
   if (!id) return invalid("id: " + why);
-  return with_connection(pool_, *context, [&](pqxx::connection_base& c) {
+  return with_connection(pool_, *context, [&](pqxx::connection_base& c, auto) {
     const auto row = db::read_pin(c, *id);
     if (!row) return grpc::Status(grpc::StatusCode::NOT_FOUND, "not pinned: " + request->id());
     const PinAssignment keepers(
@@ -287,7 +252,7 @@ grpc::Status PinService::ListPins(grpc::ServerContext* context, const v1::ListPi
     after = parse_page_token(request->page_token(), state_value);
     if (!after) return invalid("page_token: not a token of this listing");
   }
-  return with_connection(pool_, *context, [&](pqxx::connection_base& c) {
+  return with_connection(pool_, *context, [&](pqxx::connection_base& c, auto) {
     const auto page = db::list_pins(c, state, size, after);
     const PinAssignment keepers(
         db::live_keepers(c, options_.heartbeat_interval * kKeeperMissedHeartbeats),

@@ -247,12 +247,14 @@ int lt_main(std::size_t count, const std::string& nodes, int settle_s) {
     // At most a few hundred adds in flight: the parsed infos are the cost
     // measured, not a queue of them.
     while (queued < count && queued - added - failed < 200) {
-      const std::string dict = info_dict(queued++);
+      // torrent_info parses a .torrent file: the info dict under "info".
+      const std::string file = "d4:info" + info_dict(queued++) + "e";
       lt::error_code ec;
       lt::add_torrent_params atp;
       atp.ti = std::make_shared<lt::torrent_info>(
-          lt::span<const char>(dict.data(), static_cast<std::ptrdiff_t>(dict.size())), ec,
+          lt::span<const char>(file.data(), static_cast<std::ptrdiff_t>(file.size())), ec,
           lt::from_span);
+      if (ec) std::fprintf(stderr, "torrent_info: %s\n", ec.message().c_str());
       atp.save_path = dir.path().string();
       atp.flags = lt::torrent_flags::upload_mode;
       atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
@@ -265,7 +267,7 @@ int lt_main(std::size_t count, const std::string& nodes, int settle_s) {
     for (lt::alert* a : alerts) {
       if (auto* at = lt::alert_cast<lt::add_torrent_alert>(a)) {
         if (at->error) {
-          ++failed;
+          if (failed++ == 0) std::fprintf(stderr, "add failed: %s\n", at->error.message().c_str());
         } else {
           ++added;
         }

@@ -7,10 +7,6 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/client_unary_call.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <fstream>
 #include <future>
@@ -29,6 +25,7 @@
 #include "rpc/common/bearer_token.hpp"
 #include "schema/migrator.hpp"
 #include "tests/support/info_dicts.hpp"
+#include "tests/support/self_signed.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -45,45 +42,8 @@ std::string hex_id(const std::string& info) {
   return to_hex({reinterpret_cast<const char*>(d.data()), d.size()});
 }
 
-// A self-signed certificate for 127.0.0.1/localhost, written as PEM files.
-struct SelfSigned {
-  std::string cert_pem, key_pem;
-};
-
-SelfSigned make_self_signed() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* x = X509_new();
-  X509_set_version(x, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x), -60);
-  X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-  X509_set_pubkey(x, key);
-  X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(x, name);
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-  X509_EXTENSION* san =
-      X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
-  X509_add_ext(x, san, -1);
-  X509_EXTENSION_free(san);
-  X509_sign(x, key, EVP_sha256());
-  SelfSigned out;
-  BIO* b = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(b, x);
-  char* data = nullptr;
-  out.cert_pem.assign(data, BIO_get_mem_data(b, &data));
-  BIO_free(b);
-  b = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
-  out.key_pem.assign(data, BIO_get_mem_data(b, &data));
-  BIO_free(b);
-  X509_free(x);
-  EVP_PKEY_free(key);
-  return out;
-}
+using testing::make_self_signed;
+using testing::SelfSigned;
 
 class ApiServiceTest : public ::testing::Test {
  protected:

@@ -126,7 +126,8 @@ std::unique_ptr<CrawlNode> make_crawl_node(const Config& config, const std::stri
   o.state.data_dir = config.get("data_dir");
   o.hub.address = hub;
   o.hub.token = token;
-  o.shipper.node_id = node_name();
+  o.shipper.node_id =
+      config.get("crawler.node_id").empty() ? node_name() : config.get("crawler.node_id");
   const double report_seconds = config.get_double("crawler.report_interval");
   if (!(report_seconds >= 0.1 && report_seconds <= 86'400)) {
     throw ConfigError("crawler.report_interval: expected 0.1 to 86400 seconds");

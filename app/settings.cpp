@@ -60,6 +60,9 @@ std::vector<Setting> all_settings() {
        "DHT routers to bootstrap from, host:port, comma-separated"},
       {"crawler.bootstrap", "",
        "extra DHT nodes to start from, host:port, comma-separated (the saved table is used too)"},
+      {"crawler.node_id", "",
+       "this node's name at the hub (reports, keeper assignments); empty: the host name. Two "
+       "nodes on one host need different names"},
       {"crawler.bandwidth", "0",
        "bytes per second for DHT and peer-wire traffic together (a quarter to the DHT); 0: no cap"},
       {"crawler.concurrency", "128",

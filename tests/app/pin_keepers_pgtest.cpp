@@ -9,11 +9,8 @@
 // then resolve every pin from the keepers alone, before and after one keeper
 // is SIGKILLed. Bounded waits with generous deadlines, no timing assertions.
 //
-// Each keeper runs in its own UTS namespace with its own host name: `magnetar
-// crawl` names its node after the host (app/crawl_command.cpp, node_name()),
-// and the hub tells keepers apart by that name only, so two crawl processes on
-// one host would be one keeper to it. Without the privilege for `unshare
-// --uts` the test is skipped and says why.
+// Each keeper has its own name (crawler.node_id): the hub tells keepers
+// apart by name.
 #include <csignal>
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/alert_types.hpp>
@@ -158,15 +155,6 @@ class StockClient {
 
 class PinKeepers : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto probe =
-        testing::run_command({"/usr/bin/unshare", "--uts", "/bin/sh", "-c", "hostname probe"});
-    if (probe.exit_code != 0) {
-      GTEST_SKIP() << "two keepers on one host need their own host names (unshare --uts): "
-                   << probe.out;
-    }
-  }
-
   // `magnetar serve` with short keeper heartbeats and replication 2.
   void start_serve() {
     serve_ = std::make_unique<testing::BackgroundProcess>(std::vector<std::string>{
@@ -183,39 +171,36 @@ class PinKeepers : public ::testing::Test {
     hub_ = m[1].str();
   }
 
-  // `magnetar crawl` number `k`, named kKeeperName[k] in its own UTS namespace.
+  // `magnetar crawl` number `k`, named kKeeperName[k].
   std::unique_ptr<testing::BackgroundProcess> start_keeper(int k, const std::string& bootstrap) {
     const auto ip = testnet::loopback_address(kKeeperAddress[k]);
-    return std::make_unique<testing::BackgroundProcess>(std::vector<std::string>{
-        "/usr/bin/unshare",
-        "--uts",
-        "/bin/sh",
-        "-c",
-        std::string("hostname ") + kKeeperName[k] + " && exec \"$0\" \"$@\"",
-        MAGNETAR_BINARY,
-        "crawl",
-        "--hub",
-        hub_,
-        "--token",
-        testing::kCrawlToken,
-        "--data-dir",
-        (dir_.path() / kKeeperName[k]).string(),
-        "--crawler-testnet",
-        "true",
-        "--crawler-listen",
-        ip + ":0",
-        "--crawler-routers",
-        "",
-        "--crawler-bootstrap",
-        bootstrap,
-        "--crawler-report-interval",
-        "1",
-        "--crawler-retry-delay",
-        "2",
-        "--keeper-peer-port",
-        "0",
-        "--keeper-heartbeat-interval",
-        kHeartbeatSeconds});
+    return std::make_unique<testing::BackgroundProcess>(
+        std::vector<std::string>{MAGNETAR_BINARY,
+                                 "crawl",
+                                 "--crawler-node-id",
+                                 kKeeperName[k],
+                                 "--hub",
+                                 hub_,
+                                 "--token",
+                                 testing::kCrawlToken,
+                                 "--data-dir",
+                                 (dir_.path() / kKeeperName[k]).string(),
+                                 "--crawler-testnet",
+                                 "true",
+                                 "--crawler-listen",
+                                 ip + ":0",
+                                 "--crawler-routers",
+                                 "",
+                                 "--crawler-bootstrap",
+                                 bootstrap,
+                                 "--crawler-report-interval",
+                                 "1",
+                                 "--crawler-retry-delay",
+                                 "2",
+                                 "--keeper-peer-port",
+                                 "0",
+                                 "--keeper-heartbeat-interval",
+                                 kHeartbeatSeconds});
   }
 
   testing::CommandResult cli(std::vector<std::string> args) {

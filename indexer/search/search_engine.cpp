@@ -119,15 +119,19 @@ std::int64_t explain_rows(pqxx::transaction_base& tx, const std::string& sql) {
 // filters 27k rows rather than build a 380k-entry size bitmap; `king` in the
 // last tenth of the time reads 200 rows through a date bitmap rather than
 // 37k through the word's.
-void choose_collect_form(pqxx::transaction_base& tx, Plan& plan, std::int64_t estimate) {
+// Returns what the collect would read, in heap rows (an index entry counted
+// as 1/kHeapRowPerIndexEntry of one).
+std::int64_t choose_collect_form(pqxx::transaction_base& tx, Plan& plan, std::int64_t estimate) {
   // Reading an index entry into a bitmap against fetching and checking a
   // heap row, roughly, on a hot cache.
   constexpr std::int64_t kHeapRowPerIndexEntry = 20;
-  if (plan.tsquery.empty() || plan.range_conds.empty()) return;
+  if (plan.tsquery.empty() || plan.range_conds.empty()) return estimate;
   const auto words =
       explain_rows(tx, "SELECT 1 FROM torrents WHERE search @@ " + plan.tsquery + "::tsquery");
   const auto range = explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.range_conds));
-  plan.ranges_filter_rows = words <= range / kHeapRowPerIndexEntry + estimate;
+  const auto intersect = range / kHeapRowPerIndexEntry + words / kHeapRowPerIndexEntry + estimate;
+  plan.ranges_filter_rows = words <= intersect;
+  return std::min(words, intersect);
 }
 
 Candidate read_candidate(const pqxx::row& row, bool with_score) {
@@ -418,7 +422,11 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
   const std::int64_t estimate =
       exact_total ? *exact_total
                   : explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.conds));
-  choose_collect_form(tx, plan, estimate);
+  // A small result can still be costly to collect: `the` between 10 and
+  // 20 GB at 10M torrents intersects two bitmaps of a million entries. Then
+  // a walk, bounded, does better.
+  const bool collect_first = estimate <= limits.collect_max_estimate &&
+                             choose_collect_form(tx, plan, estimate) <= limits.collect_max_cost;
 
   std::vector<Candidate> cands;
   bool more = false;
@@ -428,7 +436,7 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
     if (!exact_total) estimate_counts(page, sample, total);
   };
   bool done = false;
-  if (estimate <= limits.collect_max_estimate) {
+  if (collect_first) {
     cands = collect(tx, plan);
     if (!over_cap()) {
       if (!exact_total) exact_counts(page, cands);

@@ -23,6 +23,9 @@ struct EngineLimits {
   // torrents: the point where a walk (page / selectivity rows) and a collect
   // (match count rows) cost the same.
   std::int64_t collect_max_estimate = 15'000;
+  // ... unless the collect would read more than this (heap rows, an index
+  // entry counting a twentieth): words and ranges each matching millions.
+  std::int64_t collect_max_cost = 100'000;
   // Rows of the sort index one walk visits at most before it gives up (then a
   // collect decides, or the page ends early with a token to continue).
   std::int64_t walk_rows = 20'000;

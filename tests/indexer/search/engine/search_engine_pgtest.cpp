@@ -127,6 +127,7 @@ class SearchEngineTest : public ::testing::Test {
 const std::vector<std::pair<const char*, EngineLimits>> kStrategies = {
     {"collect", EngineLimits{}},
     {"walk", EngineLimits{.collect_max_estimate = -1}},
+    {"collect too costly", EngineLimits{.collect_max_cost = -1}},
     {"short walk", EngineLimits{.collect_max_estimate = -1, .walk_rows = 3, .facet_sample = 2}},
 };
 

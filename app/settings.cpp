@@ -39,8 +39,9 @@ std::vector<Setting> all_settings() {
       {"keeper.peer_port", "6882",
        "TCP port serving pinned metadata to peers and announced for pins (0: a free port; a "
        "taken port falls back to a free one with a warning)"},
-      {"keeper.announce_budget", "20",
-       "DHT announces per second at most; every pin is re-announced about every 30 minutes"},
+      {"keeper.announce_budget", "60",
+       "DHT announces per second at most; every pin is re-announced about every 30 minutes, so "
+       "60 keeps up to 108,000 pins announced (a cap: fewer pins announce less)"},
       {"keeper.upnp", "false",
        "map the DHT and keeper ports on the router with UPnP/NAT-PMP (through libtorrent)"},
       {"store.raw_info", "pinned",

@@ -266,6 +266,8 @@ class KeeperNodeTest : public ::testing::Test {
   }
 
   // Runs until `client` got every torrent's metadata; checks the bytes.
+  void expect_resolves_through_tracker(const GeneratedTorrent& t, const std::string& url);
+
   void expect_resolves(StockClient& client, const std::vector<const GeneratedTorrent*>& ts) {
     const bool done = run_until(io_, 90s, [&] { return client.poll().size() >= ts.size(); });
     EXPECT_TRUE(done) << client.poll().size() << " of " << ts.size() << " magnets resolved";
@@ -542,16 +544,15 @@ class OpenTracker {
 
 bool have_opentracker() { return std::system("command -v opentracker >/dev/null 2>&1") == 0; }
 
-TEST_F(KeeperNodeTest, ClientThatKnowsOnlyTheTrackerResolvesFromUs) {
-  ASSERT_TRUE(have_opentracker()) << "opentracker is not installed (scripts/install-deps installs it)";
-  OpenTracker tracker;
-  ASSERT_TRUE(tracker.running());
+// A pin whose only tracker is `url` on a real opentracker: the keeper
+// announces to it, and a stock client with the DHT off resolves through it.
+void KeeperNodeTest::expect_resolves_through_tracker(const GeneratedTorrent& t,
+                                                     const std::string& url) {
   KeeperNodeOptions o;
   o.tracker_retry = 1s;
   start_keeper(o);
-  const auto& t = torrents()[4];
   v1::PinAssignment a = assignment(t, true);
-  a.add_trackers(tracker.url());
+  a.add_trackers(url);
   v1::KeeperDown down;
   down.set_full(true);
   *down.add_assign() = a;
@@ -564,34 +565,24 @@ TEST_F(KeeperNodeTest, ClientThatKnowsOnlyTheTrackerResolvesFromUs) {
       << keeper_->stats().tracker_failures << " tracker failures, last "
       << keeper_->pin(t.info_hashes.id())->tracker_error;
   StockClient client(std::nullopt, /*forced_encryption=*/false);  // no DHT
-  client.add(t.magnet() + "&tr=" + tracker.url());
+  client.add(t.magnet() + "&tr=" + url);
   expect_resolves(client, {&t});
 }
 
-TEST_F(KeeperNodeTest, UdpTrackerAnnounceReachesOpentracker) {
-  ASSERT_TRUE(have_opentracker()) << "opentracker is not installed (scripts/install-deps installs it)";
+TEST_F(KeeperNodeTest, ClientThatKnowsOnlyTheTrackerResolvesFromUs) {
+  ASSERT_TRUE(have_opentracker())
+      << "opentracker is not installed (scripts/install-deps installs it)";
   OpenTracker tracker;
   ASSERT_TRUE(tracker.running());
-  KeeperNodeOptions o;
-  o.tracker_retry = 1s;
-  start_keeper(o);
-  const auto& t = torrents()[5];
-  v1::PinAssignment a = assignment(t, true);
-  a.add_trackers(tracker.udp_url());
-  v1::KeeperDown down;
-  down.set_full(true);
-  *down.add_assign() = a;
-  hub_.send(down);
-  ASSERT_TRUE(run_until(io_, 60s,
-                        [&] {
-                          const auto p = keeper_->pin(t.info_hashes.id());
-                          return p && p->tracker_announces >= 1;
-                        }))
-      << keeper_->stats().tracker_failures << " tracker failures, last "
-      << keeper_->pin(t.info_hashes.id())->tracker_error;
-  StockClient client(std::nullopt, /*forced_encryption=*/false);
-  client.add(t.magnet() + "&tr=" + tracker.udp_url());
-  expect_resolves(client, {&t});
+  expect_resolves_through_tracker(torrents()[4], tracker.url());
+}
+
+TEST_F(KeeperNodeTest, UdpTrackerAnnounceReachesOpentracker) {
+  ASSERT_TRUE(have_opentracker())
+      << "opentracker is not installed (scripts/install-deps installs it)";
+  OpenTracker tracker;
+  ASSERT_TRUE(tracker.running());
+  expect_resolves_through_tracker(torrents()[5], tracker.udp_url());
 }
 
 }  // namespace

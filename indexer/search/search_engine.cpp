@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "common/codec.hpp"
+#include "indexer/search/hit_row.hpp"
 #include "indexer/search/page_token.hpp"
 #include "indexer/search/search_errors.hpp"
 #include "indexer/search/search_sql.hpp"
@@ -41,10 +42,6 @@ bool before(const Candidate& a, const Candidate& b, bool relevance, bool ascendi
 bool after_position(const Candidate& c, const PagePosition& p, bool relevance, bool ascending) {
   Candidate at{p.id, p.key, 0, relevance ? key_score(p.key) : 0.0f};
   return before(at, c, relevance, ascending);
-}
-
-TimePoint from_micros(std::int64_t us) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
 }
 
 std::int64_t micros(TimePoint t) {
@@ -272,11 +269,6 @@ PagePosition position_of(const Candidate& c, bool relevance) {
   return {relevance ? score_key(c.score) : c.key, c.id};
 }
 
-std::optional<int> opt_int(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<int>();
-}
-
 // The hits of a page, in its order, read by id.
 std::vector<Hit> read_hits(pqxx::transaction_base& tx, const std::vector<Candidate>& page) {
   if (page.empty()) return {};
@@ -285,28 +277,14 @@ std::vector<Hit> read_hits(pqxx::transaction_base& tx, const std::vector<Candida
     if (!ids.empty()) ids += ',';
     ids += to_hex(c.id.view());
   }
-  const auto rows = tx.exec_params(
-      "SELECT encode(id, 'hex'), encode(v2, 'hex'), name, total_size, file_count, content_type,"
-      " (extract(epoch FROM first_seen) * 1000000)::bigint,"
-      " (extract(epoch FROM last_seen) * 1000000)::bigint, year, resolution, season, episode"
-      " FROM torrents WHERE id IN (SELECT decode(x, 'hex') FROM unnest(string_to_array($1, ',')) "
-      "x)",
-      ids);
+  const auto rows =
+      tx.exec_params(std::string("SELECT ") + kHitColumns +
+                         " FROM torrents t WHERE t.id IN"
+                         " (SELECT decode(x, 'hex') FROM unnest(string_to_array($1, ',')) x)",
+                     ids);
   std::map<InfoHashV1, Hit> by_id;
   for (const auto& row : rows) {
-    Hit h;
-    h.id = *InfoHashV1::from_hex(row[0].as<std::string>());
-    if (!row[1].is_null()) h.v2 = InfoHashV2::from_hex(row[1].as<std::string>());
-    h.name = row[2].as<std::string>();
-    h.size = row[3].as<std::int64_t>();
-    h.file_count = row[4].as<std::int32_t>();
-    h.content_type = row[5].as<int>();
-    h.first_seen = from_micros(row[6].as<std::int64_t>());
-    h.last_seen = from_micros(row[7].as<std::int64_t>());
-    h.year = opt_int(row[8]);
-    h.resolution = opt_int(row[9]);
-    h.season = opt_int(row[10]);
-    h.episode = opt_int(row[11]);
+    Hit h = read_hit(row);
     by_id.emplace(h.id, std::move(h));
   }
   std::vector<Hit> out;

@@ -3,20 +3,12 @@
 #include <pqxx/pqxx>
 
 #include "common/codec.hpp"
+#include "indexer/search/hit_row.hpp"
 #include "indexer/store/file_list_codec.hpp"
 #include "indexer/store/text_sanitizer.hpp"
 
 namespace magnetar::search {
 namespace {
-
-TimePoint from_micros(std::int64_t us) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(us)));
-}
-
-std::optional<int> opt_int(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<int>();
-}
 
 void set_timeout(pqxx::transaction_base& tx, std::chrono::milliseconds timeout) {
   tx.exec("SET LOCAL statement_timeout = " +
@@ -54,41 +46,29 @@ std::optional<TorrentDetails> read_torrent(pqxx::connection_base& conn, const In
   pqxx::read_transaction tx(conn);
   set_timeout(tx, timeout);
   const auto rows = tx.exec_params(
-      "SELECT encode(t.v2, 'hex'), t.name, t.total_size, t.file_count, t.content_type,"
-      " (extract(epoch FROM t.first_seen) * 1000000)::bigint,"
-      " (extract(epoch FROM t.last_seen) * 1000000)::bigint, t.year, t.resolution, t.season,"
-      " t.episode, t.title, t.piece_length, t.private, encode(f.files, 'hex'),"
-      " EXISTS (SELECT 1 FROM torrent_info_dicts i WHERE i.torrent_id = t.id),"
-      " array_to_string(p.trackers, E'\\n'), array_to_string(p.web_seeds, E'\\n')"
-      " FROM torrents t LEFT JOIN torrent_files f ON f.torrent_id = t.id"
-      " LEFT JOIN pins p ON p.id = t.id"
-      " WHERE t.id = decode($1, 'hex')",
+      std::string("SELECT ") + kHitColumns +
+          ", t.title, t.piece_length, t.private, encode(f.files, 'hex'),"
+          " EXISTS (SELECT 1 FROM torrent_info_dicts i WHERE i.torrent_id = t.id),"
+          " array_to_string(p.trackers, E'\\n'), array_to_string(p.web_seeds, E'\\n')"
+          " FROM torrents t LEFT JOIN torrent_files f ON f.torrent_id = t.id"
+          " LEFT JOIN pins p ON p.id = t.id"
+          " WHERE t.id = decode($1, 'hex')",
       to_hex(id.view()));
   if (rows.empty()) return std::nullopt;
   const auto& row = rows[0];
   TorrentDetails d;
-  auto& h = d.summary;
-  h.id = id;
-  if (!row[0].is_null()) h.v2 = InfoHashV2::from_hex(row[0].as<std::string>());
-  h.name = row[1].as<std::string>();
-  h.size = row[2].as<std::int64_t>();
-  h.file_count = row[3].as<std::int32_t>();
-  h.content_type = row[4].as<int>();
-  h.first_seen = from_micros(row[5].as<std::int64_t>());
-  h.last_seen = from_micros(row[6].as<std::int64_t>());
-  h.year = opt_int(row[7]);
-  h.resolution = opt_int(row[8]);
-  h.season = opt_int(row[9]);
-  h.episode = opt_int(row[10]);
-  if (!row[11].is_null()) d.title = row[11].as<std::string>();
-  d.piece_length = row[12].as<std::int64_t>();
-  d.is_private = row[13].as<bool>();
-  d.info_dict_stored = row[15].as<bool>();
-  d.trackers = lines(row[16]);
-  d.web_seeds = lines(row[17]);
-  if (row[14].is_null()) {
+  d.summary = read_hit(row);
+  const auto& h = d.summary;
+  constexpr int c = kHitColumnCount;  // the columns after the summary
+  if (!row[c].is_null()) d.title = row[c].as<std::string>();
+  d.piece_length = row[c + 1].as<std::int64_t>();
+  d.is_private = row[c + 2].as<bool>();
+  d.info_dict_stored = row[c + 4].as<bool>();
+  d.trackers = lines(row[c + 5]);
+  d.web_seeds = lines(row[c + 6]);
+  if (row[c + 3].is_null()) {
     d.files.push_back({h.name, h.size});  // single-file: the name is the file
-  } else if (auto bytes = from_hex(row[14].as<std::string>())) {
+  } else if (auto bytes = from_hex(row[c + 3].as<std::string>())) {
     if (auto files = indexer::store::decode_file_list(*bytes)) {
       for (const auto& f : *files) d.files.push_back({joined_path(f.path), f.size});
     }

@@ -22,7 +22,13 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name) {
   auto sink = spdlog::default_logger()->sinks();
   auto created = std::make_shared<spdlog::logger>(name, sink.begin(), sink.end());
   created->set_level(spdlog::get_level());
-  spdlog::register_logger(created);
+  try {
+    spdlog::register_logger(created);
+  } catch (const spdlog::spdlog_ex&) {
+    // Another thread registered the name between get() and here: use its.
+    if (auto existing = spdlog::get(name)) return existing;
+    throw;
+  }
   return created;
 }
 

@@ -135,4 +135,9 @@ std::size_t AnnounceScheduler::waiting(TimePoint now) const {
   return n;
 }
 
+std::size_t AnnounceScheduler::capacity() const {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(config_.interval).count();
+  return config_.budget_per_second * static_cast<std::size_t>(std::max<std::int64_t>(seconds, 1));
+}
+
 }  // namespace magnetar::crawler::keeper

@@ -79,6 +79,9 @@ class AnnounceScheduler {
   std::size_t waiting(TimePoint now) const;
 
   const AnnounceSchedulerConfig& config() const { return config_; }
+  // The most pins the budget announces once per interval (budget x interval
+  // in seconds); beyond it every announce runs late.
+  std::size_t capacity() const;
 
  private:
   struct Entry {

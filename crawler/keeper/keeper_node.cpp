@@ -193,6 +193,7 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
   std::uint32_t tracker_key = 0;
   std::uint16_t port = 0;
   bool https_noted = false;
+  bool over_budget = false;  // mu
   bool stopped = false;
 
   // Ids whose info dict is in the pin cache: written by the stream thread
@@ -496,6 +497,27 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
       }
     }
     totals.pins = pins.size();
+    warn_when_over_budget();
+  }
+
+  // mu held. Once per crossing: more cached pins than keeper.announce_budget
+  // can announce within the interval means every announce runs late, and
+  // past 45 minutes DHT nodes forget us (pitfalls.md).
+  void warn_when_over_budget() {
+    const std::size_t capacity = dht_schedule.capacity();
+    const bool over = dht_schedule.size() > capacity;
+    if (over == over_budget) return;
+    over_budget = over;
+    if (over) {
+      log->warn(
+          "keeper: {} pins but keeper.announce_budget={}/s announces at most {} per {} min: "
+          "announces will run late and peers may stop finding these pins; raise "
+          "keeper.announce_budget or add keeper nodes",
+          dht_schedule.size(), dht_schedule.config().budget_per_second, capacity,
+          std::chrono::duration_cast<std::chrono::minutes>(dht_schedule.config().interval).count());
+    } else {
+      log->info("keeper: {} pins fit keeper.announce_budget again", dht_schedule.size());
+    }
   }
 
   // mu held.
@@ -512,6 +534,7 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
     dht_schedule.add(id);
     if (!pin.trackers.empty()) tracker_schedule.add(id);
     ++totals.cached;
+    warn_when_over_budget();
   }
 
   // mu held.

@@ -7,6 +7,7 @@
 #include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -31,6 +32,14 @@ constexpr double kSeenBloomBitsPerKey = 10.0;
 // once 1/4 of a 1,000-entry window is tombstones, so peeks stay cheap.
 constexpr std::size_t kOutboxDeletionWindow = 1000;
 constexpr std::size_t kOutboxDeletionTrigger = 250;
+// The pin cache holds ~20 KB info dicts (100,000 pins: ~2 GB) written once and
+// read when a peer asks: small memtables, since RocksDB's default 64 MB (two
+// of them while one flushes) would be most of a keeper's memory (bench/pins),
+// and the values in blob files, so compactions move 40-byte references
+// instead of rewriting the dicts, and a read is one blob read, not a 20 KB
+// block through the block cache.
+constexpr std::size_t kPinsMemtableBytes = 4u << 20;
+constexpr std::uint64_t kPinsMinBlobBytes = 1024;
 
 bool is_lock_error(const rocksdb::Status& s) {
   if (!s.IsIOError()) return false;
@@ -83,12 +92,19 @@ NodeState::NodeState(NodeStateOptions options) : path_(options.data_dir / kState
   outbox.table_properties_collector_factories.push_back(
       rocksdb::NewCompactOnDeletionCollectorFactory(kOutboxDeletionWindow, kOutboxDeletionTrigger));
 
+  rocksdb::ColumnFamilyOptions pins = plain;
+  pins.write_buffer_size = kPinsMemtableBytes;
+  pins.enable_blob_files = true;
+  pins.min_blob_size = kPinsMinBlobBytes;
+  // An unpinned dict's blob is reclaimed when compaction rewrites its file.
+  pins.enable_blob_garbage_collection = true;
+
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, plain},
       {kSeenFamily, seen},
       {kDhtFamily, plain},
       {kOutboxFamily, outbox},
-      {kPinsFamily, plain},
+      {kPinsFamily, pins},
       // The seen set's retry index: small, scanned from its start (the
       // earliest retry) and rewritten as retries come due.
       {kRetryFamily, outbox},

@@ -102,6 +102,26 @@ TEST(AnnounceScheduler, EveryPinIsReannouncedWithinOneAndAQuarterIntervalsUnderB
   EXPECT_LT(announces, 600u * 12);
 }
 
+TEST(AnnounceScheduler, CapacityIsTheBudgetOverOneInterval) {
+  EXPECT_EQ(AnnounceScheduler({.interval = 30min, .budget_per_second = 60}, kEpoch).capacity(),
+            108'000u);
+  EXPECT_EQ(AnnounceScheduler({.interval = 60s, .budget_per_second = 20}, kEpoch).capacity(),
+            1'200u);
+}
+
+TEST(AnnounceScheduler, PinsBeyondCapacityAreAnnouncedLateButAll) {
+  // 300 pins, capacity 10 s x 10/s = 100: each cycle takes 30 s, not 10.
+  AnnounceScheduler s({.interval = 10s, .budget_per_second = 10}, kEpoch);
+  for (int i = 0; i < 300; ++i) s.add(hashed_id(i));
+  ASSERT_GT(s.size(), s.capacity());
+  std::map<InfoHashV1, int> announced;
+  for (TimePoint now = kEpoch; now < kEpoch + 95s; now += 100ms) {
+    for (const auto& id : s.due(now)) ++announced[id];
+  }
+  EXPECT_EQ(announced.size(), 300u);
+  EXPECT_GT(s.waiting(kEpoch + 95s), 0u);
+}
+
 TEST(AnnounceScheduler, NeverExceedsTheBudgetInAnyOneSecondWindow) {
   // 3,000 pins on a 60 s interval need 50/s; the budget is 20/s.
   AnnounceScheduler s({.interval = 60s, .budget_per_second = 20}, kEpoch);

@@ -148,6 +148,8 @@ HubRuntime::HubRuntime(const Config& config) : parts_(std::make_unique<Parts>())
   api.service.dsn = dsn;
   api.service.token = api_token(config);
   api.service.public_reads = config.get_bool("api.public_reads");
+  // Stats calls a keeper live by the keeper service's rule.
+  api.service.keeper_live_window = keeper.heartbeat_interval * rpc::kKeeperMissedHeartbeats;
   rpc::PinServiceOptions pins;
   pins.dsn = dsn;
   pins.token = api.service.token;

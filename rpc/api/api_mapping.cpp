@@ -171,7 +171,8 @@ void fill_torrent(const search::TorrentDetails& d, v1::Torrent& out) {
   out.set_info_dict_stored(d.info_dict_stored);
 }
 
-void fill_stats(const search::IndexStats& s, v1::StatsResponse& out) {
+void fill_stats(const search::IndexStats& s, const pin_store::PinTotals& pins,
+                v1::StatsResponse& out) {
   out.set_torrents(s.torrents);
   for (std::size_t t = 0; t < s.per_content_type.size(); ++t) {
     if (s.per_content_type[t] == 0) continue;
@@ -183,6 +184,22 @@ void fill_stats(const search::IndexStats& s, v1::StatsResponse& out) {
   out.set_database_bytes(s.database_bytes);
   out.set_live_crawler_nodes(s.live_crawler_nodes);
   for (const auto& [name, rate] : s.crawl_rates) (*out.mutable_crawl_rates())[name] = rate;
+  auto* counts = out.mutable_pins();
+  counts->set_total(pins.total);
+  counts->set_resolving(pins.resolving);
+  counts->set_alive(pins.alive);
+  counts->set_failed(pins.failed);
+  for (const auto& k : pins.keepers) {
+    auto* row = out.add_keepers();
+    row->set_node_id(k.node_id);
+    row->set_announce_address(k.announce_address);
+    row->set_peer_port(k.peer_port);
+    *row->mutable_last_heartbeat() = TimeUtil::MicrosecondsToTimestamp(k.last_heartbeat_us);
+    row->set_live(k.live);
+    row->set_pins(k.pins);
+    row->set_incoming_connections(k.incoming_connections);
+    row->set_metadata_served(k.metadata_served);
+  }
 }
 
 }  // namespace magnetar::rpc

@@ -8,6 +8,7 @@
 #include "indexer/search/search_spec.hpp"
 #include "indexer/search/torrent_reader.hpp"
 #include "magnetar/v1/magnetar.pb.h"
+#include "rpc/hub/pg_pin_store.hpp"
 
 namespace magnetar::rpc {
 
@@ -26,7 +27,8 @@ std::optional<int> from_proto_type(v1::ContentType type);
 void fill_summary(const search::Hit& hit, v1::TorrentSummary& out);
 void fill_page(const search::SearchPage& page, v1::SearchResponse& out);
 void fill_torrent(const search::TorrentDetails& details, v1::Torrent& out);
-void fill_stats(const search::IndexStats& stats, v1::StatsResponse& out);
+void fill_stats(const search::IndexStats& stats, const pin_store::PinTotals& pins,
+                v1::StatsResponse& out);
 
 // The magnet link of a hit: xt (btih and/or btmh), dn, and tr / ws when known.
 std::string magnet_of(const search::Hit& hit, const std::vector<std::string>& trackers = {},

@@ -13,6 +13,7 @@
 #include "rpc/api/database_call.hpp"
 #include "rpc/api/torrent_id.hpp"
 #include "rpc/common/bearer_token.hpp"
+#include "rpc/hub/pg_pin_store.hpp"
 
 namespace magnetar::rpc {
 namespace {
@@ -109,7 +110,8 @@ grpc::Status ApiService::Stats(grpc::ServerContext* context, const v1::StatsRequ
                                v1::StatsResponse* response) {
   if (auto s = check_read(*context); !s.ok()) return s;
   return with_connection(pool_, *context, [&](pqxx::connection_base& c, auto time) {
-    fill_stats(search::read_stats(c, time, kLiveNodeWindow), *response);
+    fill_stats(search::read_stats(c, time, kLiveNodeWindow),
+               pin_store::read_pin_totals(c, options_.keeper_live_window), *response);
     return grpc::Status::OK;
   });
 }

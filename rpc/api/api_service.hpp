@@ -3,11 +3,13 @@
 // pool, each leasing a PostgreSQL connection for its duration.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "magnetar/v1/magnetar.grpc.pb.h"
 #include "rpc/api/connection_pool.hpp"
+#include "rpc/hub/keeper_service.hpp"
 
 namespace magnetar::indexer::store {
 class TorrentStore;
@@ -23,6 +25,11 @@ struct ApiServiceOptions {
   bool public_reads = true;
   // Concurrent requests that hold a database connection.
   std::size_t db_connections = 16;
+  // Stats lists a keeper as live while its last heartbeat is within this:
+  // the hub's rule (kKeeperMissedHeartbeats x keeper.heartbeat_interval), so
+  // that the keepers Stats calls live are the ones the hub assigns pins to.
+  std::chrono::milliseconds keeper_live_window =
+      kDefaultKeeperHeartbeatInterval * kKeeperMissedHeartbeats;
 };
 
 class ApiService final : public v1::Magnetar::Service {

@@ -221,6 +221,51 @@ std::vector<std::string> live_keepers(pqxx::connection_base& c, std::chrono::mil
   return out;
 }
 
+PinTotals read_pin_totals(pqxx::connection_base& c, std::chrono::milliseconds live_window) {
+  pqxx::read_transaction tx(c);
+  PinTotals out;
+  for (const auto& r : tx.exec("SELECT state, count(*) FROM pins GROUP BY state")) {
+    const auto n = r[1].as<std::int64_t>();
+    out.total += n;
+    switch (static_cast<PinState>(r[0].as<int>())) {
+      case PinState::kResolving:
+        out.resolving += n;
+        break;
+      case PinState::kAlive:
+        out.alive += n;
+        break;
+      case PinState::kFailed:
+        out.failed += n;
+        break;
+    }
+  }
+  const auto rows = tx.exec_params(
+      "SELECT k.node_id, k.announce_address, k.peer_port, "
+      "(extract(epoch FROM k.last_heartbeat) * 1000000)::bigint, "
+      "k.last_heartbeat > now() - $1::bigint * interval '1 millisecond', "
+      "coalesce(s.pins, 0), coalesce(s.incoming, 0), coalesce(s.served, 0) "
+      "FROM keepers k LEFT JOIN ("
+      "  SELECT node_id, count(*) AS pins, sum(incoming_connections)::bigint AS incoming, "
+      "         sum(metadata_served)::bigint AS served "
+      "  FROM pin_keepers GROUP BY node_id) s ON s.node_id = k.node_id "
+      "ORDER BY k.node_id LIMIT $2",
+      static_cast<std::int64_t>(live_window.count()), static_cast<std::int64_t>(kMaxListedKeepers));
+  out.keepers.reserve(rows.size());
+  for (const auto& r : rows) {
+    KeeperTotals k;
+    k.node_id = r[0].as<std::string>();
+    k.announce_address = r[1].as<std::string>();
+    k.peer_port = r[2].as<std::uint32_t>();
+    k.last_heartbeat_us = micros_or_zero(r[3]);
+    k.live = r[4].as<bool>();
+    k.pins = r[5].as<std::int64_t>();
+    k.incoming_connections = r[6].as<std::int64_t>();
+    k.metadata_served = r[7].as<std::int64_t>();
+    out.keepers.push_back(std::move(k));
+  }
+  return out;
+}
+
 void record_hello(pqxx::connection_base& c, const std::string& node_id,
                   const std::string& announce_address, std::uint32_t peer_port) {
   pqxx::work tx(c);

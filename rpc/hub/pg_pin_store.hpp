@@ -89,6 +89,31 @@ PinPage list_pins(pqxx::connection_base& c, std::optional<PinState> state, std::
 // Keepers whose last heartbeat is within `window` of the database's clock.
 std::vector<std::string> live_keepers(pqxx::connection_base& c, std::chrono::milliseconds window);
 
+// Keepers listed by read_pin_totals: far above any real cluster (a node is a
+// host or a process), and it keeps a Stats response (~100 bytes per keeper)
+// far below the API's response cap whatever the table holds.
+inline constexpr std::size_t kMaxListedKeepers = 10'000;
+
+// One keeper's row and its counters summed over its pin_keepers rows (each
+// the node's latest report for one pin, counted since the node started).
+struct KeeperTotals {
+  std::string node_id;
+  std::string announce_address;
+  std::uint32_t peer_port = 0;
+  std::int64_t last_heartbeat_us = 0;
+  bool live = false;      // last heartbeat within the live window
+  std::int64_t pins = 0;  // its pin_keepers rows
+  std::int64_t incoming_connections = 0, metadata_served = 0;
+};
+struct PinTotals {
+  std::int64_t total = 0, resolving = 0, alive = 0, failed = 0;
+  std::vector<KeeperTotals> keepers;  // by node_id, at most kMaxListedKeepers
+};
+// For Stats: pins by state, and every keeper (live while its last heartbeat
+// is within `live_window` of the database's clock, as live_keepers) with its
+// counters. One scan of pins and one of pin_keepers.
+PinTotals read_pin_totals(pqxx::connection_base& c, std::chrono::milliseconds live_window);
+
 // --- the keeper service's statements ---
 
 // A keeper's hello: its row, heartbeat now.

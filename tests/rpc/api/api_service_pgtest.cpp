@@ -23,6 +23,7 @@
 #include "rpc/api/api_limits.hpp"
 #include "rpc/api/api_server.hpp"
 #include "rpc/common/bearer_token.hpp"
+#include "rpc/hub/pg_pin_store.hpp"
 #include "schema/migrator.hpp"
 #include "tests/support/info_dicts.hpp"
 #include "tests/support/self_signed.hpp"
@@ -67,11 +68,16 @@ class ApiServiceTest : public ::testing::Test {
     store_.reset();
   }
 
-  void start(bool public_reads = true, const SelfSigned* tls = nullptr) {
+  void start(
+      bool public_reads = true, const SelfSigned* tls = nullptr,
+      std::chrono::milliseconds keeper_live_window = ApiServiceOptions{}.keeper_live_window) {
     ApiServerOptions o;
     o.listen = "127.0.0.1:0";
-    o.service = {
-        .dsn = db_.dsn(), .token = kToken, .public_reads = public_reads, .db_connections = 4};
+    o.service = {.dsn = db_.dsn(),
+                 .token = kToken,
+                 .public_reads = public_reads,
+                 .db_connections = 4,
+                 .keeper_live_window = keeper_live_window};
     if (tls) {
       o.tls_cert_file = write(dir_.path() / "cert.pem", tls->cert_pem);
       o.tls_key_file = write(dir_.path() / "key.pem", tls->key_pem);
@@ -381,6 +387,136 @@ TEST_F(ApiServiceTest, StatsReturnsTheTrueCountsOfTheCorpusAndLiveCrawlRates) {
   EXPECT_DOUBLE_EQ(stats.crawl_rates().at("samples"), 12.0);
   EXPECT_DOUBLE_EQ(stats.crawl_rates().at("fetch_ok"), 2.0);
   EXPECT_GT(stats.database_bytes(), 0);
+}
+
+TEST_F(ApiServiceTest, StatsCountsPinsByStateAndSumsEachKeepersLatestCounters) {
+  namespace db = pin_store;
+  const auto id_of = [](const std::string& text) { return *InfoHashV1::from_hex(hex_id(text)); };
+  const auto pin = [&](const InfoHashV1& id) {
+    db::NewPin p;
+    p.id = id;
+    pqxx::connection c(db_.dsn());
+    EXPECT_EQ(db::upsert_pin(c, p), db::UpsertOutcome::kCreated);
+  };
+  const auto failed = id_of("failed");
+  const auto resolving = std::vector{id_of("resolving 1"), id_of("resolving 2")};
+  {
+    // One pin timed out while RESOLVING, then two more RESOLVING ones.
+    pin(failed);
+    pqxx::connection c(db_.dsn());
+    ASSERT_EQ(db::fail_overdue(c, 0s), 1u);
+  }
+  for (const auto& id : resolving) pin(id);
+  // Indexed with their info dicts (raw_info = all): ALIVE at once.
+  seed();
+  const std::vector alive{
+      id_of(testing::single_file_info_dict("The.Matrix.1999.1080p.BluRay.x264.mkv", 8'000'000'000)),
+      id_of(testing::single_file_info_dict("Breaking.Bad.S01E02.720p.HDTV.mkv", 1'000'000'000)),
+      id_of(testing::single_file_info_dict("ubuntu-22.04-desktop-amd64.iso", 3'000'000'000))};
+  for (const auto& id : alive) pin(id);
+
+  const auto counters = [](const InfoHashV1& id, std::uint64_t incoming, std::uint64_t served) {
+    db::PinCounters k;
+    k.id = id;
+    k.incoming_connections = incoming;
+    k.metadata_served = served;
+    return k;
+  };
+  {
+    pqxx::connection c(db_.dsn());
+    // keeper-a: two heartbeats; only the latest counters count (a keeper
+    // reports its totals since it started), and an unpinned id is ignored.
+    db::record_hello(c, "keeper-a", "203.0.113.7", 6882);
+    const std::vector first{counters(alive[0], 9, 9)};
+    db::record_heartbeat(c, "keeper-a", first);
+    const std::vector latest{counters(alive[0], 2, 1), counters(alive[1], 3, 0),
+                             counters(resolving[0], 0, 0), counters(id_of("never pinned"), 50, 50)};
+    db::record_heartbeat(c, "keeper-a", latest);
+    // keeper-b: said hello, no counters yet, no announce address set.
+    db::record_hello(c, "keeper-b", "", 51413);
+    // keeper-c: counters, but its last heartbeat is an hour old.
+    db::record_hello(c, "keeper-c", "2001:db8::1", 6883);
+    const std::vector stale{counters(alive[0], 7, 4), counters(alive[2], 1, 1)};
+    db::record_heartbeat(c, "keeper-c", stale);
+    pqxx::work tx(c);
+    tx.exec(
+        "UPDATE keepers SET last_heartbeat = now() - interval '1 hour' WHERE node_id = "
+        "'keeper-c'");
+    tx.commit();
+  }
+  start();
+  v1::StatsResponse stats;
+  ASSERT_TRUE(stub_->Stats(ctx().get(), {}, &stats).ok());
+  EXPECT_EQ(stats.pins().total(), 6);
+  EXPECT_EQ(stats.pins().alive(), 3);
+  EXPECT_EQ(stats.pins().resolving(), 2);
+  EXPECT_EQ(stats.pins().failed(), 1);
+
+  ASSERT_EQ(stats.keepers_size(), 3);
+  const auto& a = stats.keepers(0);
+  EXPECT_EQ(a.node_id(), "keeper-a");
+  EXPECT_EQ(a.announce_address(), "203.0.113.7");
+  EXPECT_EQ(a.peer_port(), 6882u);
+  EXPECT_TRUE(a.live());
+  EXPECT_EQ(a.pins(), 3);
+  EXPECT_EQ(a.incoming_connections(), 5);
+  EXPECT_EQ(a.metadata_served(), 1);
+  const auto& b = stats.keepers(1);
+  EXPECT_EQ(b.node_id(), "keeper-b");
+  EXPECT_EQ(b.announce_address(), "");
+  EXPECT_EQ(b.peer_port(), 51413u);
+  EXPECT_TRUE(b.live());
+  EXPECT_EQ(b.pins(), 0);
+  EXPECT_EQ(b.incoming_connections(), 0);
+  EXPECT_EQ(b.metadata_served(), 0);
+  const auto& c = stats.keepers(2);
+  EXPECT_EQ(c.node_id(), "keeper-c");
+  EXPECT_EQ(c.announce_address(), "2001:db8::1");
+  EXPECT_FALSE(c.live());
+  EXPECT_EQ(c.pins(), 2);
+  EXPECT_EQ(c.incoming_connections(), 8);
+  EXPECT_EQ(c.metadata_served(), 5);
+
+  // Heartbeat times are the database's: keeper-a's just now, keeper-c's an
+  // hour back (the database runs on this machine's clock).
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  EXPECT_NEAR(static_cast<double>(a.last_heartbeat().seconds()), static_cast<double>(now), 60);
+  EXPECT_NEAR(static_cast<double>(c.last_heartbeat().seconds()), static_cast<double>(now - 3600),
+              60);
+}
+
+TEST_F(ApiServiceTest, StatsCallsAKeeperLiveWithinTheConfiguredWindowOnly) {
+  {
+    pqxx::connection c(db_.dsn());
+    pin_store::record_hello(c, "recent", "198.51.100.1", 6882);
+    pin_store::record_hello(c, "ten-minutes", "198.51.100.2", 6882);
+    pqxx::work tx(c);
+    tx.exec(
+        "UPDATE keepers SET last_heartbeat = now() - interval '10 minutes' WHERE node_id = "
+        "'ten-minutes'");
+    tx.commit();
+  }
+  // The default window is the hub's: 3 heartbeats of 30 s.
+  start();
+  v1::StatsResponse stats;
+  ASSERT_TRUE(stub_->Stats(ctx().get(), {}, &stats).ok());
+  ASSERT_EQ(stats.keepers_size(), 2);
+  EXPECT_EQ(stats.keepers(0).node_id(), "recent");
+  EXPECT_TRUE(stats.keepers(0).live());
+  EXPECT_FALSE(stats.keepers(1).live());
+  EXPECT_EQ(stats.pins().total(), 0);
+
+  // keeper.heartbeat_interval = 5 min: 15 minutes' window.
+  stub_.reset();
+  server_.reset();
+  start(true, nullptr, 15min);
+  stats.Clear();
+  ASSERT_TRUE(stub_->Stats(ctx().get(), {}, &stats).ok());
+  ASSERT_EQ(stats.keepers_size(), 2);
+  EXPECT_TRUE(stats.keepers(0).live());
+  EXPECT_TRUE(stats.keepers(1).live());
 }
 
 TEST_F(ApiServiceTest, ServesOverTlsWithASelfSignedCertificate) {

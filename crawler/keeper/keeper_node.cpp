@@ -1,6 +1,7 @@
 #include "crawler/keeper/keeper_node.hpp"
 
 #include <grpcpp/grpcpp.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <array>
@@ -52,6 +53,9 @@ constexpr std::size_t kMaxCountersPerHeartbeat = 10'000;
 // Heartbeats queued for the writer while the hub is slow; older ones are
 // dropped (their pins are marked changed again on the next connect).
 constexpr std::size_t kMaxQueuedUp = 64;
+// A Keep message at least this large is followed by malloc_trim (see
+// run_stream).
+constexpr std::size_t kTrimAfterBytes = 1u << 20;
 // A snapshot waits this long for the network thread.
 constexpr std::chrono::seconds kSnapshotWait{10};
 
@@ -375,10 +379,21 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
           if (!ok) return;
         }
       });
-      v1::KeeperDown down;
-      while (stream->Read(&down)) {
-        received = true;
-        apply_down(down);
+      while (true) {
+        std::size_t bytes = 0;
+        {
+          // A fresh message each time: a reused one keeps the capacity of
+          // its largest batch of info dicts.
+          v1::KeeperDown down;
+          if (!stream->Read(&down)) break;
+          received = true;
+          bytes = down.ByteSizeLong();
+          apply_down(down);
+        }
+        // A batch of info dicts (up to kMaxHubMessageBytes) is parsed in
+        // buffers glibc keeps after they are freed; a keeper gets a few
+        // such batches and then keeps 100,000 pins for days: hand them back.
+        if (bytes >= kTrimAfterBytes) malloc_trim(0);
       }
       connected = false;
       {

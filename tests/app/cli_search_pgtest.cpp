@@ -20,6 +20,7 @@
 #include "indexer/classify/classifier.hpp"
 #include "indexer/ingest/ingest_pipeline.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
+#include "rpc/hub/pg_pin_store.hpp"
 #include "schema/migrator.hpp"
 #include "tests/support/background_process.hpp"
 #include "tests/support/info_dicts.hpp"
@@ -434,6 +435,96 @@ TEST_F(CliSearchTest, StatsCountsTheIndex) {
   const auto j = cli_json("stats", {});
   EXPECT_EQ(j["torrents"], "4");
   EXPECT_EQ(j["contentTypes"].size(), 4u) << j.dump(2);
+}
+
+TEST_F(CliSearchTest, StatsListsPinsAndKeepersAndHintsWhenNoPeerReachedALiveKeeper) {
+  namespace db = rpc::pin_store;
+  seed_corpus();
+  const auto matrix = *InfoHashV1::from_hex(hex_id(kMatrix));
+  const auto unknown = *InfoHashV1::from_hex(std::string(40, 'c'));
+  const auto counters = [](const InfoHashV1& id, std::uint64_t incoming, std::uint64_t served) {
+    db::PinCounters k;
+    k.id = id;
+    k.incoming_connections = incoming;
+    k.metadata_served = served;
+    return std::vector{k};
+  };
+  pqxx::connection c(db_.dsn());
+  for (const auto& id : {matrix, unknown}) {
+    db::NewPin p;
+    p.id = id;
+    ASSERT_EQ(db::upsert_pin(c, p), db::UpsertOutcome::kCreated);
+  }
+  // keeper-a: live, holding the pins, never reached by a peer; keeper-b:
+  // reached, but its last heartbeat is two hours old.
+  db::record_hello(c, "keeper-a", "203.0.113.7", 6882);
+  db::record_heartbeat(c, "keeper-a", counters(matrix, 0, 0));
+  db::record_hello(c, "keeper-b", "", 51413);
+  db::record_heartbeat(c, "keeper-b", counters(unknown, 1234, 2));
+  {
+    pqxx::work tx(c);
+    tx.exec(
+        "UPDATE keepers SET last_heartbeat = now() - interval '2 hours 5 minutes' "
+        "WHERE node_id = 'keeper-b'");
+    tx.commit();
+  }
+  serve();
+
+  const auto r = cli("stats", {});
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\npins +2\n  alive +1\n  resolving +1\n"
+                                                  "  failed +0\n")))
+      << r.out;
+  const auto table = r.out.find("\nkeepers:\n");
+  ASSERT_NE(table, std::string::npos) << r.out;
+  std::istringstream lines(r.out.substr(table + 10));
+  std::string header, a, b, hint;
+  std::getline(lines, header);
+  std::getline(lines, a);
+  std::getline(lines, b);
+  std::getline(lines, hint);
+  EXPECT_TRUE(std::regex_match(header, std::regex("  NODE +ADDRESS +STATE +PINS +INCOMING +SERVED "
+                                                  " LAST HEARTBEAT")))
+      << r.out;
+  EXPECT_TRUE(std::regex_match(
+      a, std::regex("  keeper-a +203\\.0\\.113\\.7:6882 +live +1 +0 +0  [0-9]+s ago")))
+      << r.out;
+  EXPECT_TRUE(
+      std::regex_match(b, std::regex("  keeper-b +\\(auto\\):51413 +stale +1 +1,234 +2  2h ago")))
+      << r.out;
+  // Aligned: text columns start under their header, numbers end under it.
+  EXPECT_EQ(header.find("ADDRESS"), a.find("203.0.113.7")) << r.out;
+  EXPECT_EQ(header.find("STATE"), b.find("stale")) << r.out;
+  EXPECT_EQ(header.find("INCOMING") + 8, b.find("1,234") + 5) << r.out;
+  EXPECT_EQ(header.find("LAST HEARTBEAT"), b.find("2h ago")) << r.out;
+  EXPECT_EQ(hint,
+            "no peer has connected to a keeper yet: check keeper.announce_address/"
+            "keeper.peer_port and that the port is reachable")
+      << r.out;
+
+  auto j = cli_json("stats", {});
+  EXPECT_EQ(j["pins"]["total"], "2") << j.dump(2);
+  EXPECT_EQ(j["pins"]["alive"], "1") << j.dump(2);
+  EXPECT_EQ(j["pins"]["resolving"], "1") << j.dump(2);
+  EXPECT_EQ(j["pins"]["failed"], "0") << j.dump(2);
+  ASSERT_EQ(j["keepers"].size(), 2u) << j.dump(2);
+  EXPECT_EQ(j["keepers"][0]["nodeId"], "keeper-a");
+  EXPECT_EQ(j["keepers"][0]["announceAddress"], "203.0.113.7");
+  EXPECT_EQ(j["keepers"][0]["peerPort"], 6882);
+  EXPECT_EQ(j["keepers"][0]["live"], true);
+  EXPECT_EQ(j["keepers"][0]["incomingConnections"], "0");
+  EXPECT_EQ(j["keepers"][1]["nodeId"], "keeper-b");
+  EXPECT_EQ(j["keepers"][1]["live"], false);
+  EXPECT_EQ(j["keepers"][1]["incomingConnections"], "1234");
+  EXPECT_EQ(j["keepers"][1]["metadataServed"], "2");
+  EXPECT_TRUE(j["keepers"][1]["lastHeartbeat"].is_string()) << j.dump(2);
+
+  // Once a peer reached the live keeper, the hint is gone.
+  db::record_heartbeat(c, "keeper-a", counters(matrix, 1, 1));
+  const auto reached = cli("stats", {});
+  ASSERT_EQ(reached.exit_code, 0) << reached.out;
+  EXPECT_TRUE(contains(reached.out, "\nkeepers:\n")) << reached.out;
+  EXPECT_FALSE(contains(reached.out, "no peer has connected")) << reached.out;
 }
 
 TEST_F(CliSearchTest, DeleteNeedsTheTokenThenRemovesTheTorrentForGood) {

@@ -1,7 +1,7 @@
 // Keep-alive pinning end to end (issue 8): the real binaries — a
 // magnetar-testnet for the DHT, `magnetar serve` (hub and API) on the test
 // PostgreSQL, and two `magnetar crawl` nodes as keepers — driven through
-// `magnetar pin`, `pins --json` and `unpin`. The torrents are seeded by a
+// `magnetar pin`, `pins --json`, `stats --json` and `unpin`. The torrents are seeded by a
 // libtorrent session of this test, not by the testnet: the magnetar-testnet
 // program cannot stop its seeders while keeping its DHT nodes up, so it runs
 // DHT nodes only (no torrents) and our seeder is stopped once the pins are
@@ -232,6 +232,29 @@ class PinKeepers : public ::testing::Test {
     return out;
   }
 
+  // `magnetar stats --json`; null when the call failed.
+  nlohmann::json stats() {
+    const auto r = cli({"stats", "--json"});
+    if (r.exit_code != 0) return nullptr;
+    const auto json = nlohmann::json::parse(r.out, nullptr, false);
+    return json.is_discarded() ? nlohmann::json() : json;
+  }
+
+  // Stats lists `names` (in order), every one live, with at least one peer
+  // connection summed over them.
+  static bool keepers_reached(const nlohmann::json& stats, const std::vector<std::string>& names) {
+    if (!stats.is_object() || !stats.contains("keepers")) return false;
+    const auto& keepers = stats["keepers"];
+    if (keepers.size() != names.size()) return false;
+    std::int64_t incoming = 0;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (keepers[k].value("nodeId", "") != names[k] || !keepers[k].value("live", false))
+        return false;
+      incoming += std::stoll(keepers[k].value("incomingConnections", "0"));
+    }
+    return incoming >= 1;
+  }
+
   bool every_pin(const std::vector<std::string>& ids, const std::set<std::string>& keepers) {
     const auto all = pins();
     for (const auto& id : ids) {
@@ -305,6 +328,15 @@ TEST_F(PinKeepers, EveryPinStaysResolvableFromTheKeepersAfterTheSeederAndOneKeep
   // that requires encryption (MSE).
   seeder.reset();
   expect_resolved(kFirstClientAddress, nodes.front(), true, torrents);
+
+  // Stats shows the pins and both keepers live and reached: the client
+  // connected to them (the counters reach the hub with the next heartbeats).
+  const std::vector<std::string> names{kKeeperName[0], kKeeperName[1]};
+  nlohmann::json seen;
+  EXPECT_TRUE(eventually(60s, [&] { return keepers_reached(seen = stats(), names); }))
+      << seen.dump(2) << keepers_output();
+  EXPECT_EQ(seen["pins"]["total"], std::to_string(kTorrents)) << seen.dump(2);
+  EXPECT_EQ(seen["pins"]["alive"], std::to_string(kTorrents)) << seen.dump(2);
 
   // One keeper dies without a word; the hub moves its pins to the survivor
   // once its heartbeats stop, and a new client still resolves every pin.

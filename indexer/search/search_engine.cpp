@@ -17,6 +17,11 @@ namespace magnetar::search {
 namespace {
 
 constexpr std::size_t kContentTypes = 12;  // indexer/classify kContentTypeCount
+// Memory for a search's bitmaps: a bitmap over a 10M-torrent table (~400k
+// heap pages) needs ~20 MB to stay exact; under the default 4 MB it turns
+// lossy and every row of a lossy page is checked again (`the` between 10 and
+// 20 GB rechecked 1.9M rows). Memory a bitmap does not need is not taken.
+constexpr char kSearchWorkMem[] = "32MB";
 
 // A row considered for a page: its id, sort key, type and score.
 struct Candidate {
@@ -108,27 +113,65 @@ std::int64_t explain_rows(pqxx::transaction_base& tx, const std::string& sql) {
   return std::strtoll(json.c_str() + at + 12, nullptr, 10);
 }
 
+// The costs the engine weighs, in heap rows: one row fetched at random and
+// checked (~5 us at 10M torrents on a hot cache, bench/search's plans) is 1.
+// An index entry read into a bitmap costs about a twelfth of that (a GIN
+// posting or a b-tree entry, ~0.4 us). A walk down the date index reads rows
+// in the order they were inserted, several to a page: a quarter; down the
+// size index its rows are as scattered as a collect's.
+constexpr std::int64_t kHeapRowPerIndexEntry = 12;
+constexpr std::int64_t kDateWalkRowsPerHeapRow = 4;
+// A walk expected to meet this many pages of matches is taken over any
+// collect dearer than it (see collect_first).
+constexpr std::int64_t kSureWalkPages = 2;
+
 // A collect with words and ranges reads either the word's matches and
 // filters them by range (heap rows: the word's estimate), or the
 // intersection of the word's bitmap with the range's b-tree bitmap (index
-// entries of the range, each far cheaper than a heap row, then the rows of
-// both). The cheaper by the planner's estimates wins: `storm` under 100 MB
-// filters 27k rows rather than build a 380k-entry size bitmap; `king` in the
-// last tenth of the time reads 200 rows through a date bitmap rather than
-// 37k through the word's.
-// Returns what the collect would read, in heap rows (an index entry counted
-// as 1/kHeapRowPerIndexEntry of one).
+// entries of the range and the word, then the rows of both). The cheaper by
+// the planner's estimates wins: `storm` under 100 MB filters 27k rows rather
+// than build a 380k-entry size bitmap; `king` in the last tenth of the time
+// reads 200 rows through a date bitmap rather than 37k through the word's.
+// Returns what the collect would cost, in heap rows.
 std::int64_t choose_collect_form(pqxx::transaction_base& tx, Plan& plan, std::int64_t estimate) {
-  // Reading an index entry into a bitmap against fetching and checking a
-  // heap row, roughly, on a hot cache.
-  constexpr std::int64_t kHeapRowPerIndexEntry = 20;
   if (plan.tsquery.empty() || plan.range_conds.empty()) return estimate;
   const auto words =
       explain_rows(tx, "SELECT 1 FROM torrents WHERE search @@ " + plan.tsquery + "::tsquery");
   const auto range = explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.range_conds));
-  const auto intersect = range / kHeapRowPerIndexEntry + words / kHeapRowPerIndexEntry + estimate;
+  const auto intersect = (range + words) / kHeapRowPerIndexEntry + estimate;
   plan.ranges_filter_rows = words <= intersect;
   return std::min(words, intersect);
+}
+
+// Collect or walk first. A collect reads every match (up to the cap) and
+// gives exact totals; a walk reads at most walk_rows of the sort index. A
+// small match set is collected, unless collecting it costs more than the
+// walk would at most and the walk should meet a full page on its way: `the`
+// between 10 and 20 GB (11k matches at 10M torrents) collects through two
+// bitmaps of 300k and 400k entries (~300 ms) but meets 20 matches within
+// its 20k newest rows (~25 ms). Its totals are then the planner's estimate,
+// marked as such.
+bool collect_first(pqxx::transaction_base& tx, Plan& plan, std::int64_t estimate, int page_size,
+                   const EngineLimits& limits) {
+  if (estimate > limits.collect_max_estimate) return false;
+  const std::int64_t cost = choose_collect_form(tx, plan, estimate);
+  if (limits.collect_max_cost) return cost <= *limits.collect_max_cost;
+  const bool date_walk = std::string(plan.key_column) == "first_seen";
+  const std::int64_t walk_cost =
+      date_walk ? limits.walk_rows / kDateWalkRowsPerHeapRow : limits.walk_rows;
+  if (cost <= walk_cost) return true;
+  // The rows the walk reads: the part of the sort index within its key
+  // range (and content type), where the matches are spread.
+  const std::int64_t walked_over = std::max<std::int64_t>(
+      1, explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.key_conds)));
+  const std::int64_t expected_matches =
+      std::min(limits.walk_rows, walked_over) * estimate / walked_over;
+  const std::int64_t page = page_size + 1;
+  // A walk expected to meet two pages is a safe bet; one expected to just
+  // fill its page may stop short and then collect after all, so it is
+  // taken only when the collect is dear (over walk_rows heap rows, ~100 ms).
+  if (expected_matches >= kSureWalkPages * page) return false;
+  return expected_matches < page || cost <= limits.walk_rows;
 }
 
 Candidate read_candidate(const pqxx::row& row, bool with_score) {
@@ -332,6 +375,7 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
   pqxx::read_transaction tx(conn);
   tx.exec("SET LOCAL statement_timeout = " +
           std::to_string(std::max<std::int64_t>(1, timeout.count())));
+  tx.exec(std::string("SET LOCAL work_mem = '") + kSearchWorkMem + "'");
 
   // The words as tsquery text, normalized by PostgreSQL (one round trip), so
   // that the planner sees the real lexemes when it estimates.
@@ -400,11 +444,7 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
   const std::int64_t estimate =
       exact_total ? *exact_total
                   : explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.conds));
-  // A small result can still be costly to collect: `the` between 10 and
-  // 20 GB at 10M torrents intersects two bitmaps of a million entries. Then
-  // a walk, bounded, does better.
-  const bool collect_first = estimate <= limits.collect_max_estimate &&
-                             choose_collect_form(tx, plan, estimate) <= limits.collect_max_cost;
+  const bool collect_whole = collect_first(tx, plan, estimate, spec.page_size, limits);
 
   std::vector<Candidate> cands;
   bool more = false;
@@ -414,7 +454,7 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
     if (!exact_total) estimate_counts(page, sample, total);
   };
   bool done = false;
-  if (collect_first) {
+  if (collect_whole) {
     cands = collect(tx, plan);
     if (!over_cap()) {
       if (!exact_total) exact_counts(page, cands);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "common/result.hpp"
 #include "indexer/search/search_spec.hpp"
@@ -23,9 +24,12 @@ struct EngineLimits {
   // torrents: the point where a walk (page / selectivity rows) and a collect
   // (match count rows) cost the same.
   std::int64_t collect_max_estimate = 15'000;
-  // ... unless the collect would read more than this (heap rows, an index
-  // entry counting a twentieth): words and ranges each matching millions.
-  std::int64_t collect_max_cost = 100'000;
+  // ... unless the collect would cost more than this (in heap rows, an index
+  // entry counting a twelfth: a word and a range each matching hundreds of
+  // thousands): then a walk does. Unset, the bound is what the walk itself
+  // costs at most (walk_rows), and the walk is taken only when the estimate
+  // says it should fill its page.
+  std::optional<std::int64_t> collect_max_cost = std::nullopt;
   // Rows of the sort index one walk visits at most before it gives up (then a
   // collect decides, or the page ends early with a token to continue).
   std::int64_t walk_rows = 20'000;

@@ -197,7 +197,6 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
   std::uint32_t tracker_key = 0;
   std::uint16_t port = 0;
   bool https_noted = false;
-  bool over_budget = false;  // mu
   bool stopped = false;
 
   // Ids whose info dict is in the pin cache: written by the stream thread
@@ -521,8 +520,8 @@ struct KeeperNode::Impl : std::enable_shared_from_this<KeeperNode::Impl>, wire::
   void warn_when_over_budget() {
     const std::size_t capacity = dht_schedule.capacity();
     const bool over = dht_schedule.size() > capacity;
-    if (over == over_budget) return;
-    over_budget = over;
+    if (over == totals.over_budget) return;
+    totals.over_budget = over;
     if (over) {
       log->warn(
           "keeper: {} pins but keeper.announce_budget={}/s announces at most {} per {} min: "

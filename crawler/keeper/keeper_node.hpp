@@ -116,6 +116,9 @@ struct KeeperStats {
   std::uint64_t metadata_served = 0;
   std::uint64_t incoming_connections = 0;
   std::size_t announces_waiting = 0;  // DHT announces behind their schedule
+  // More pins cached than the announce budget covers per interval: every
+  // announce runs late (logged as a warning when it starts and ends).
+  bool over_budget = false;
 };
 
 class KeeperNode {

@@ -444,6 +444,27 @@ TEST_F(KeeperNodeTest, UnassignStopsTheAnnouncesOfThatPinOnly) {
             keeper_->pin(kept)->dht_announces - kept_before);
 }
 
+TEST_F(KeeperNodeTest, MorePinsThanTheBudgetCoversAreFlaggedUntilSomeGo) {
+  KeeperNodeOptions o;
+  o.dht_announce.interval = 1s;
+  o.dht_announce.budget_per_second = 1;  // capacity: one pin per interval
+  start_keeper(o);
+  v1::KeeperDown down;
+  down.set_full(true);
+  *down.add_assign() = assignment(torrents()[0], true);
+  hub_.send(down);
+  ASSERT_TRUE(wait_cached(1, 30s));
+  EXPECT_FALSE(keeper_->stats().over_budget);
+  v1::KeeperDown more;
+  *more.add_assign() = assignment(torrents()[1], true);
+  hub_.send(more);
+  ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().over_budget; }));
+  v1::KeeperDown fewer;
+  fewer.add_unassign(std::string(torrents()[1].info_hashes.id().view()));
+  hub_.send(fewer);
+  ASSERT_TRUE(run_until(io_, 30s, [&] { return !keeper_->stats().over_budget; }));
+}
+
 TEST_F(KeeperNodeTest, ReconnectsAndSaysWhichInfoDictsItHasCached) {
   start_keeper();
   v1::KeeperDown down;

@@ -3,16 +3,13 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "indexer/classify/embedded_rules.hpp"
+#include "indexer/classify/rules_toml.hpp"
 #include "indexer/classify/tokenizer.hpp"
 
 namespace magnetar::indexer::classify {
 namespace {
-
-constexpr std::uintmax_t kMaxRulesFileBytes = 16 * 1024 * 1024;  // as rules.cpp
 
 LoadError make_error(Errc code, std::string_view source, const toml::node& at, std::string detail) {
   return LoadError{make_error_code(code), std::string(source), at.source().begin.line,
@@ -100,32 +97,17 @@ std::optional<LoadError> parse_rule(const toml::table& table, std::string_view s
 }  // namespace
 
 LoadResult<BannedRules> BannedRules::defaults() {
-  BannedRules rules;
-  auto status = rules.add_toml(embedded_banned_rules(), "banned.toml");
-  if (!status) return status.error();
-  return rules;
+  return load_rule_set<BannedRules>(embedded_banned_rules(), "banned.toml", {});
 }
 
 LoadResult<BannedRules> BannedRules::load(std::span<const std::filesystem::path> user_files) {
-  auto rules = defaults();
-  if (!rules) return rules;
-  for (const auto& path : user_files) {
-    auto status = rules->add_file(path);
-    if (!status) return status.error();
-  }
-  return rules;
+  return load_rule_set<BannedRules>(embedded_banned_rules(), "banned.toml", user_files);
 }
 
 LoadStatus BannedRules::add_toml(std::string_view text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return LoadError{make_error_code(Errc::kSyntax), std::string(source), e.source().begin.line,
-                     e.source().begin.column, std::string(e.description())};
-  } catch (const std::exception& e) {
-    return LoadError{make_error_code(Errc::kSyntax), std::string(source), 0, 0, e.what()};
-  }
+  auto parsed = parse_rules_toml(text, source);
+  if (!parsed) return parsed.error();
+  const toml::table& root = *parsed;
   auto rules = rules_;
   try {
     for (auto&& [key, node] : root) {
@@ -160,19 +142,9 @@ LoadStatus BannedRules::add_toml(std::string_view text, std::string_view source)
 }
 
 LoadStatus BannedRules::add_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return LoadError{make_error_code(Errc::kIo), path.string(), 0, 0,
-                     "cannot read: " + ec.message()};
-  if (size > kMaxRulesFileBytes)
-    return LoadError{make_error_code(Errc::kIo), path.string(), 0, 0, "file larger than 16 MiB"};
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in)
-    return LoadError{make_error_code(Errc::kIo), path.string(), 0, 0, "cannot read the file"};
-  return add_toml(buffer.str(), path.string());
+  auto text = read_rules_file(path);
+  if (!text) return text.error();
+  return add_toml(*text, path.string());
 }
 
 BannedFilter::BannedFilter(const BannedRules& rules) {

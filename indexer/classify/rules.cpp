@@ -3,10 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "indexer/classify/embedded_rules.hpp"
+#include "indexer/classify/rules_toml.hpp"
 #include "indexer/classify/tokenizer.hpp"
 
 namespace magnetar::indexer::classify {
@@ -14,8 +13,6 @@ namespace {
 
 // The only format version so far; a file may omit it.
 constexpr std::int64_t kFormatVersion = 1;
-// A rules file is a few hundred kilobytes at most; refuse to read a huge file by mistake.
-constexpr std::uintmax_t kMaxRulesFileBytes = 16 * 1024 * 1024;
 // Weights and scores are small numbers; a huge one is a typo (and could reach inf).
 constexpr double kMaxAbsNumber = 1e6;
 
@@ -494,32 +491,17 @@ std::string_view to_string(Field field) {
 }
 
 LoadResult<Rules> Rules::defaults() {
-  Rules rules;
-  auto status = rules.add_toml(embedded_default_rules(), "default.toml");
-  if (!status) return status.error();
-  return rules;
+  return load_rule_set<Rules>(embedded_default_rules(), "default.toml", {});
 }
 
 LoadResult<Rules> Rules::load(std::span<const std::filesystem::path> user_files) {
-  auto rules = defaults();
-  if (!rules) return rules;
-  for (const auto& path : user_files) {
-    auto status = rules->add_file(path);
-    if (!status) return status.error();
-  }
-  return rules;
+  return load_rule_set<Rules>(embedded_default_rules(), "default.toml", user_files);
 }
 
 LoadStatus Rules::add_toml(std::string_view text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return LoadError{make_error_code(Errc::kSyntax), std::string(source), e.source().begin.line,
-                     e.source().begin.column, std::string(e.description())};
-  } catch (const std::exception& e) {
-    return LoadError{make_error_code(Errc::kSyntax), std::string(source), 0, 0, e.what()};
-  }
+  auto parsed = parse_rules_toml(text, source);
+  if (!parsed) return parsed.error();
+  const toml::table& root = *parsed;
   // Work on copies so that a bad file leaves the rules as they were.
   Settings settings = settings_;
   auto fields = fields_;
@@ -543,20 +525,9 @@ LoadStatus Rules::add_toml(std::string_view text, std::string_view source) {
 }
 
 LoadStatus Rules::add_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return LoadError{make_error_code(Errc::kIo), path.string(), 0, 0,
-                     "cannot read: " + ec.message()};
-  if (size > kMaxRulesFileBytes) {
-    return LoadError{make_error_code(Errc::kIo), path.string(), 0, 0, "file larger than 16 MiB"};
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in)
-    return LoadError{make_error_code(Errc::kIo), path.string(), 0, 0, "cannot read the file"};
-  return add_toml(buffer.str(), path.string());
+  auto text = read_rules_file(path);
+  if (!text) return text.error();
+  return add_toml(*text, path.string());
 }
 
 }  // namespace magnetar::indexer::classify

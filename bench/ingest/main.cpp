@@ -10,27 +10,23 @@
 //   bench ingest: torrents=N mean_files=X torrents_per_s=X files_per_s=X
 //   baseline_torrents_per_s=X ratio_vs_baseline=X bytes_per_torrent=X
 // bytes_per_torrent counts every relation and index except raw info dicts.
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
-#include <fstream>
-#include <mutex>
 #include <pqxx/pqxx>
-#include <sstream>
 #include <string>
-#include <thread>
+#include <vector>
 
+#include "bench/corpus/bench_database.hpp"
+#include "bench/corpus/corpus_chunk_source.hpp"
 #include "bench/corpus/corpus_generator.hpp"
+#include "bench/corpus/corpus_ingest.hpp"
+#include "bench/corpus/relation_sizes.hpp"
 #include "indexer/store/pg_torrent_store.hpp"
 #include "indexer/store/staged_row.hpp"
-#include "schema/migrator.hpp"
 
 namespace {
 
@@ -41,160 +37,25 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kDefaultSize = 1'000'000;
 constexpr std::uint64_t kDefaultBaseline = 5'000;
 constexpr std::uint64_t kDefaultSeed = 20'260'101;
-// Records per submit() call: an Ingest stream message carries a few hundred.
-constexpr std::size_t kChunk = 500;
+// Seconds between progress lines while ingesting.
+constexpr double kProgressSeconds = 10;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::string create_database(const std::string& server, const std::string& name) {
-  pqxx::connection admin(server);
-  pqxx::nontransaction tx(admin);
-  tx.exec("DROP DATABASE IF EXISTS " + admin.quote_name(name) + " WITH (FORCE)");
-  tx.exec("CREATE DATABASE " + admin.quote_name(name));
-  const std::string dsn = server + " dbname=" + name;
-  pqxx::connection c(dsn);
-  schema::migrate(c);
-  return dsn;
-}
-
-// Generates chunks of corpus records on its own thread (bounded), so the
-// submitting thread only encodes and queues.
-class ChunkSource {
- public:
-  ChunkSource(std::uint64_t seed, std::uint64_t first, std::uint64_t count)
-      : thread_([this, seed, first, count] { produce(seed, first, count); }) {}
-  ~ChunkSource() {
-    {
-      std::lock_guard lk(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  // Empty at the end.
-  std::vector<TorrentRecord> next() {
-    std::unique_lock lk(mu_);
-    cv_.wait(lk, [&] { return !chunks_.empty() || done_; });
-    if (chunks_.empty()) return {};
-    auto c = std::move(chunks_.front());
-    chunks_.pop_front();
-    cv_.notify_all();
-    return c;
-  }
-  // CPU time of the generator thread, once next() returned empty.
-  double cpu_seconds() {
-    std::lock_guard lk(mu_);
-    return cpu_seconds_;
-  }
-
- private:
-  static constexpr std::size_t kMaxChunks = 16;
-  void produce(std::uint64_t seed, std::uint64_t first, std::uint64_t count) {
-    bench::CorpusGenerator gen(seed);
-    for (std::uint64_t i = first; i < first + count;) {
-      std::vector<TorrentRecord> chunk;
-      chunk.reserve(kChunk);
-      for (std::size_t k = 0; k < kChunk && i < first + count; ++k, ++i)
-        chunk.push_back(gen.record(i));
-      std::unique_lock lk(mu_);
-      cv_.wait(lk, [&] { return chunks_.size() < kMaxChunks || stop_; });
-      if (stop_) return;
-      chunks_.push_back(std::move(chunk));
-      cv_.notify_all();
-    }
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    std::lock_guard lk(mu_);
-    cpu_seconds_ = static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-    done_ = true;
-    cv_.notify_all();
-  }
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::vector<TorrentRecord>> chunks_;
-  bool done_ = false;
-  bool stop_ = false;
-  double cpu_seconds_ = 0;
-  std::thread thread_;
-};
-
-double process_cpu_seconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-// utime + stime of a process (a PostgreSQL backend), from /proc; 0 if unknown.
-double pid_cpu_seconds(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(in, line)) return 0;
-  const auto close = line.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(line.substr(close + 2));
-  std::string f;
-  double utime = 0, stime = 0;
-  // Fields 3.. after the command; utime and stime are fields 14 and 15.
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::stod(f);
-    if (i == 15) stime = std::stod(f);
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-struct IngestResult {
-  double seconds = 0;
-  double generator_cpu = 0;  // corpus generation (not part of the writer)
-  double process_cpu = 0;    // this process, generator included
-  double backend_cpu = 0;    // the writer's PostgreSQL backend
-  std::uint64_t files = 0;
-  indexer::store::PgTorrentStoreStats stats;
-};
-
-IngestResult run_ingest(const std::string& dsn, std::uint64_t seed, std::uint64_t first,
-                        std::uint64_t size, std::size_t writer_threads) {
-  IngestResult out;
-  indexer::store::PgTorrentStoreOptions options;
-  options.dsn = dsn;
-  options.writer_threads = writer_threads;
-  indexer::store::PgTorrentStore store(options);
-  std::atomic<std::uint64_t> acked{0};
-  const double cpu_at_start = process_cpu_seconds();
-  ChunkSource source(seed, first, size);
-  const auto start = Clock::now();
-  auto last_report = start;
-  for (;;) {
-    auto chunk = source.next();
-    if (chunk.empty()) break;
-    for (const auto& r : chunk) out.files += static_cast<std::uint64_t>(r.file_count);
-    const auto n = chunk.size();
-    store.submit(std::move(chunk), [&acked, n] { acked += n; });
-    if (seconds_since(last_report) > 10) {
-      last_report = Clock::now();
-      std::fprintf(stderr, "  ... %llu acked after %.0f s\n",
-                   static_cast<unsigned long long>(acked.load()), seconds_since(start));
-    }
-  }
-  store.flush();
-  out.seconds = seconds_since(start);
-  out.stats = store.stats();
-  out.generator_cpu = source.cpu_seconds();
-  out.process_cpu = process_cpu_seconds() - cpu_at_start;
-  {
-    pqxx::connection c(dsn);
-    pqxx::read_transaction tx(c);
-    for (const auto& row : tx.exec("SELECT pid FROM pg_stat_activity WHERE application_name ="
-                                   " 'magnetar-store-writer' AND datname = current_database()"))
-      out.backend_cpu += pid_cpu_seconds(row[0].as<long>());
-  }
-  if (acked.load() != size) {
+// The corpus through PgTorrentStore; exits when a record was not acknowledged.
+bench::CorpusIngest run_ingest(const std::string& dsn, std::uint64_t seed, std::uint64_t first,
+                               std::uint64_t size, std::size_t writer_threads) {
+  auto out = bench::ingest_corpus({.dsn = dsn,
+                                   .seed = seed,
+                                   .first = first,
+                                   .count = size,
+                                   .writer_threads = writer_threads,
+                                   .progress_seconds = kProgressSeconds});
+  if (out.acked != size) {
     std::fprintf(stderr, "bench ingest: only %llu of %llu acknowledged\n",
-                 static_cast<unsigned long long>(acked.load()),
-                 static_cast<unsigned long long>(size));
+                 static_cast<unsigned long long>(out.acked), static_cast<unsigned long long>(size));
     std::exit(1);
   }
   return out;
@@ -245,7 +106,7 @@ double run_multirow(const std::string& dsn, std::uint64_t seed, std::uint64_t fi
   constexpr std::size_t kRowsPerStatement = 500;
   constexpr std::size_t kRowsPerTransaction = 5000;
   pqxx::connection c(dsn);
-  ChunkSource source(seed, first, count);
+  bench::CorpusChunkSource source(seed, first, count);
   const indexer::store::StagedRowOptions row_options;
   auto lit = [&](const std::string& v, const char* cast) {
     if (v.empty()) return std::string("NULL");
@@ -330,26 +191,11 @@ double run_multirow(const std::string& dsn, std::uint64_t seed, std::uint64_t fi
   return seconds_since(start);
 }
 
-struct RelationSize {
-  std::string name;
-  std::int64_t heap = 0, indexes = 0, toast = 0, total = 0;
-};
-
-std::vector<RelationSize> relation_sizes(const std::string& dsn) {
+// Every relation after VACUUM ANALYZE (no dead tuples, fresh statistics).
+std::vector<bench::RelationSize> vacuumed_relation_sizes(const std::string& dsn) {
   pqxx::connection c(dsn);
   pqxx::nontransaction(c).exec("VACUUM ANALYZE");
-  pqxx::read_transaction tx(c);
-  std::vector<RelationSize> out;
-  for (const auto& row :
-       tx.exec("SELECT c.relname, pg_relation_size(c.oid), pg_indexes_size(c.oid),"
-               " coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0),"
-               " pg_total_relation_size(c.oid)"
-               " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-               " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 5 DESC, 1")) {
-    out.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
-                   row[3].as<std::int64_t>(), row[4].as<std::int64_t>()});
-  }
-  return out;
+  return bench::relation_sizes(c);
 }
 
 std::uint64_t parse_count(const char* flag, const char* text) {
@@ -401,14 +247,14 @@ int main(int argc, char** argv) {
                   tx.exec1("SHOW fsync")[0].c_str(), tx.exec1("SHOW synchronous_commit")[0].c_str(),
                   tx.exec1("SHOW shared_buffers")[0].c_str());
     }
-    const auto dsn = create_database(server, "bench_ingest_" + pid);
+    const auto dsn = bench::create_bench_database(server, "bench_ingest_" + pid);
     std::printf("ingesting %llu corpus torrents (seed %llu) through PgTorrentStore...\n",
                 static_cast<unsigned long long>(size), static_cast<unsigned long long>(seed));
     std::fflush(stdout);
     const auto ingest = run_ingest(dsn, seed, 0, size, indexer::store::kDefaultWriterThreads);
-    const auto sizes = relation_sizes(dsn);
+    const auto sizes = vacuumed_relation_sizes(dsn);
 
-    const auto baseline_dsn = create_database(server, "bench_baseline_" + pid);
+    const auto baseline_dsn = bench::create_bench_database(server, "bench_baseline_" + pid);
     std::printf("baseline: %llu torrents, prepared INSERT per row, one transaction each...\n",
                 static_cast<unsigned long long>(baseline));
     std::fflush(stdout);
@@ -416,9 +262,9 @@ int main(int argc, char** argv) {
     const double baseline_seconds = run_baseline(baseline_dsn, seed, size, baseline);
 
     if (compare > 0) {
-      const auto copy_dsn = create_database(server, "bench_copy_" + pid);
+      const auto copy_dsn = bench::create_bench_database(server, "bench_copy_" + pid);
       const double copy_s = run_ingest(copy_dsn, seed, size, compare, 1).seconds;
-      const auto multi_dsn = create_database(server, "bench_multirow_" + pid);
+      const auto multi_dsn = bench::create_bench_database(server, "bench_multirow_" + pid);
       const double multi_s = run_multirow(multi_dsn, seed, size, compare);
       std::printf(
           "compare on %llu torrents, one connection: COPY+upsert %.0f torrents/s,"
@@ -428,19 +274,9 @@ int main(int argc, char** argv) {
     const double tps = static_cast<double>(size) / ingest.seconds;
     const double fps = static_cast<double>(ingest.files) / ingest.seconds;
     const double baseline_tps = static_cast<double>(baseline) / baseline_seconds;
-    std::int64_t counted = 0;
-    std::printf("\n%-22s %14s %14s %14s %14s %10s\n", "relation", "heap", "indexes", "toast",
-                "total", "B/torrent");
-    for (const auto& r : sizes) {
-      const bool excluded = r.name == "torrent_info_dicts";
-      if (!excluded) counted += r.total;
-      std::printf("%-22s %14lld %14lld %14lld %14lld %10.1f%s\n", r.name.c_str(),
-                  static_cast<long long>(r.heap), static_cast<long long>(r.indexes),
-                  static_cast<long long>(r.toast), static_cast<long long>(r.total),
-                  static_cast<double>(r.total) / static_cast<double>(size),
-                  excluded ? "  (not counted)" : "");
-    }
-    const double bpt = static_cast<double>(counted) / static_cast<double>(size);
+    const auto torrents = static_cast<std::int64_t>(size);
+    std::fputs(bench::format_relation_sizes(sizes, torrents).c_str(), stdout);
+    const double bpt = bench::bytes_per_torrent(sizes, torrents);
     std::printf("\n%-28s %llu\n", "torrents", static_cast<unsigned long long>(size));
     std::printf("%-28s %llu (mean %.1f per torrent)\n", "files",
                 static_cast<unsigned long long>(ingest.files),

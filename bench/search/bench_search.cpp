@@ -42,7 +42,9 @@
 #include <thread>
 #include <vector>
 
-#include "bench/search/corpus_loader.hpp"
+#include "bench/corpus/bench_database.hpp"
+#include "bench/corpus/corpus_ingest.hpp"
+#include "bench/corpus/relation_sizes.hpp"
 #include "bench/search/latency.hpp"
 #include "bench/search/query_set.hpp"
 #include "indexer/search/search_engine.hpp"
@@ -78,6 +80,8 @@ constexpr double kDefaultExplainOverMs = 15;
 // Client deadline: above the server's own cap (kMaxApiDeadline), so that the
 // server's statement_timeout is what ends a slow search.
 constexpr std::chrono::seconds kClientDeadline{60};
+// Seconds between progress lines while ingesting.
+constexpr double kIngestProgressSeconds = 15;
 // Slowest queries listed after the class table.
 constexpr std::size_t kSlowestListed = 10;
 // The page size every query asks for (bench/search/query_set.cpp).
@@ -192,9 +196,7 @@ struct Database {
 
 Database open_database(const Options& o) {
   Database db;
-  if (!o.dsn.empty()) {
-    db.dsn = o.dsn;
-  } else {
+  if (o.dsn.empty()) {
     const char* server = std::getenv("MAGNETAR_TEST_DSN");
     if (server == nullptr || *server == '\0') {
       throw std::runtime_error(
@@ -204,43 +206,13 @@ Database open_database(const Options& o) {
     db.server = server;
     db.name = "bench_search_" + std::to_string(::getpid());
     db.owned = true;
-    pqxx::connection admin(db.server);
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE IF EXISTS " + admin.quote_name(db.name) + " WITH (FORCE)");
-    tx.exec("CREATE DATABASE " + admin.quote_name(db.name));
-    db.dsn = db.server + " dbname=" + db.name;
+    db.dsn = bench::create_bench_database(db.server, db.name);
+  } else {
+    db.dsn = o.dsn;
+    pqxx::connection c(db.dsn);
+    schema::migrate(c);
   }
-  pqxx::connection c(db.dsn);
-  schema::migrate(c);
   return db;
-}
-
-void drop_database(const Database& db) {
-  pqxx::connection admin(db.server);
-  pqxx::nontransaction(admin).exec("DROP DATABASE IF EXISTS " + admin.quote_name(db.name) +
-                                   " WITH (FORCE)");
-}
-
-struct RelationSize {
-  std::string name;
-  std::int64_t heap = 0, indexes = 0, toast = 0, total = 0;
-};
-
-// Every table of the schema with its indexes and TOAST, as bench/ingest
-// measures them.
-std::vector<RelationSize> relation_sizes(pqxx::connection_base& c) {
-  pqxx::read_transaction tx(c);
-  std::vector<RelationSize> out;
-  for (const auto& row :
-       tx.exec("SELECT c.relname, pg_relation_size(c.oid), pg_indexes_size(c.oid),"
-               " coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0),"
-               " pg_total_relation_size(c.oid)"
-               " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-               " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 5 DESC, 1")) {
-    out.push_back({row[0].as<std::string>(), row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
-                   row[3].as<std::int64_t>(), row[4].as<std::int64_t>()});
-  }
-  return out;
 }
 
 CorpusSpan corpus_span(pqxx::connection_base& c) {
@@ -433,7 +405,10 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(options.size),
                   static_cast<unsigned long long>(options.seed));
       std::fflush(stdout);
-      const auto load = bench::load_corpus(db.dsn, options.seed, options.size);
+      const auto load = bench::ingest_corpus({.dsn = db.dsn,
+                                              .seed = options.seed,
+                                              .count = options.size,
+                                              .progress_seconds = kIngestProgressSeconds});
       if (load.acked != options.size) {
         throw std::runtime_error("only " + std::to_string(load.acked) + " of " +
                                  std::to_string(options.size) + " torrents acknowledged");
@@ -447,7 +422,7 @@ int main(int argc, char** argv) {
       std::printf("VACUUM ANALYZE in %.1f s\n", ms_since(start) / 1000);
     }
     const auto torrents = torrent_count(db.dsn);
-    const auto sizes = relation_sizes(conn);
+    const auto sizes = bench::relation_sizes(conn);
     const auto span = corpus_span(conn);
     if (options.top_tokens > 0) print_top_tokens(conn, options.top_tokens);
 
@@ -606,19 +581,8 @@ int main(int argc, char** argv) {
     }
 
     // Bytes per torrent.
-    std::int64_t counted = 0;
-    std::printf("\n%-22s %14s %14s %14s %14s %10s\n", "relation", "heap", "indexes", "toast",
-                "total", "B/torrent");
-    for (const auto& r : sizes) {
-      const bool excluded = r.name == "torrent_info_dicts";
-      if (!excluded) counted += r.total;
-      std::printf("%-22s %14lld %14lld %14lld %14lld %10.1f%s\n", r.name.c_str(),
-                  static_cast<long long>(r.heap), static_cast<long long>(r.indexes),
-                  static_cast<long long>(r.toast), static_cast<long long>(r.total),
-                  static_cast<double>(r.total) / static_cast<double>(torrents),
-                  excluded ? "  (not counted)" : "");
-    }
-    const double bpt = static_cast<double>(counted) / static_cast<double>(torrents);
+    std::fputs(bench::format_relation_sizes(sizes, torrents).c_str(), stdout);
+    const double bpt = bench::bytes_per_torrent(sizes, torrents);
 
     std::vector<double> base_all, ours_same;
     for (std::size_t i = 0; i < n; ++i) {
@@ -651,7 +615,7 @@ int main(int argc, char** argv) {
       if (options.keep) {
         std::printf("kept the database: %s\n", db.dsn.c_str());
       } else {
-        drop_database(db);
+        bench::drop_bench_database(db.server, db.name);
       }
     }
     std::printf(

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "common/codec.hpp"
+#include "indexer/search/correlated_estimate.hpp"
 #include "indexer/search/hit_row.hpp"
 #include "indexer/search/page_token.hpp"
 #include "indexer/search/search_errors.hpp"
@@ -80,6 +81,9 @@ struct Plan {
   std::vector<std::string> collect_conds;
   std::vector<std::string> range_conds;
   bool ranges_filter_rows = false;
+  // The planner's estimates of conditions with the facets are multiplied by
+  // this (estimate_rows: facets are correlated).
+  double facet_damping = 1;
   bool relevance = false;
   bool ascending = false;
   const char* key_column = "first_seen";
@@ -141,12 +145,34 @@ constexpr std::int64_t kSureWalkPages = 2;
 // Returns what the collect would cost, in heap rows.
 std::int64_t choose_collect_form(pqxx::transaction_base& tx, Plan& plan, std::int64_t estimate) {
   if (plan.tsquery.empty() || plan.range_conds.empty()) return estimate;
-  const auto words =
-      explain_rows(tx, "SELECT 1 FROM torrents WHERE search @@ " + plan.tsquery + "::tsquery");
+  const auto words = static_cast<std::int64_t>(
+      plan.facet_damping *
+      static_cast<double>(explain_rows(
+          tx, "SELECT 1 FROM torrents WHERE search @@ " + plan.tsquery + "::tsquery")));
   const auto range = explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.range_conds));
   const auto intersect = (range + words) / kHeapRowPerIndexEntry + estimate;
   plan.ranges_filter_rows = words <= intersect;
   return std::min(words, intersect);
+}
+
+// The planner's estimate of the whole condition, with two or more facet
+// groups damped for their correlation (correlated_estimate.hpp): one more
+// EXPLAIN per group and one for the table.
+// Sets plan.facet_damping to the factor it applied.
+std::int64_t estimate_rows(pqxx::transaction_base& tx, Plan& plan,
+                           const std::vector<std::string>& facet_terms) {
+  const auto planner = explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.conds));
+  if (facet_terms.size() < 2) return planner;
+  const auto table = std::max<std::int64_t>(1, explain_rows(tx, "SELECT 1 FROM torrents"));
+  std::vector<double> shares;
+  for (const auto& term : facet_terms) {
+    const auto rows =
+        explain_rows(tx, "SELECT 1 FROM torrents WHERE search @@ " + tx.quote(term) + "::tsquery");
+    shares.push_back(static_cast<double>(rows) / static_cast<double>(table));
+  }
+  const auto damped = correlated_estimate(planner, table, std::move(shares));
+  if (planner > 0) plan.facet_damping = static_cast<double>(damped) / static_cast<double>(planner);
+  return damped;
 }
 
 // Collect or walk first. A collect reads every match (up to the cap) and
@@ -375,8 +401,10 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
     if (!p) return p.error();
     from = *p;
   }
-  auto facets = facets_tsquery_text(spec);
-  if (!facets) return facets.error();
+  const auto facet_terms = facet_tsquery_terms(spec);
+  if (!facet_terms) return facet_terms.error();
+  std::string facets;
+  for (const auto& term : *facet_terms) facets = and_tsquery_text(facets, term);
 
   pqxx::read_transaction tx(conn);
   tx.exec("SET LOCAL statement_timeout = " +
@@ -407,7 +435,7 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
                      ? std::string("total_size")
                      : std::string("(extract(epoch FROM first_seen) * 1000000)::bigint");
   const bool size_key = spec.sort == SortKey::kSize;
-  const auto tsq = and_tsquery_text(words, *facets);
+  const auto tsq = and_tsquery_text(words, facets);
   if (!tsq.empty()) {
     plan.tsquery = tx.quote(tsq);
     add_cond(plan, "search @@ " + plan.tsquery + "::tsquery", false);
@@ -448,9 +476,7 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
     set_counts(page, chosen, total, false);
     exact_total = total;
   }
-  const std::int64_t estimate =
-      exact_total ? *exact_total
-                  : explain_rows(tx, "SELECT 1 FROM torrents WHERE " + joined(plan.conds));
+  const std::int64_t estimate = exact_total ? *exact_total : estimate_rows(tx, plan, *facet_terms);
   const bool collect_whole = collect_first(tx, plan, estimate, spec.page_size, limits);
 
   std::vector<Candidate> cands;

@@ -67,7 +67,7 @@ std::string words_tsquery_sql(const Query& q, SqlParams& params) {
   return out;
 }
 
-Result<std::string> facets_tsquery_text(const SearchSpec& spec) {
+Result<std::vector<std::string>> facet_tsquery_terms(const SearchSpec& spec) {
   for (const auto* list : {&spec.content_types, &spec.years, &spec.resolutions}) {
     if (list->size() > kMaxFilterValues) return SearchErrc::kTooManyFilterValues;
   }
@@ -78,15 +78,14 @@ Result<std::string> facets_tsquery_text(const SearchSpec& spec) {
   const auto number = [](const char* prefix) {
     return [prefix](int v) { return prefix + std::to_string(v); };
   };
-  std::string out;
-  const auto add = [&](const std::string& part) { out = and_tsquery_text(out, part); };
-  if (!spec.content_types.empty()) add(any_of(spec.content_types, number("~t")));
-  if (!spec.years.empty()) add(any_of(spec.years, number("~y")));
-  if (!spec.resolutions.empty()) add(any_of(spec.resolutions, number("~r")));
-  if (spec.season) add("'~s" + std::to_string(*spec.season) + "'");
-  if (spec.episode) add("'~e" + std::to_string(*spec.episode) + "'");
+  std::vector<std::string> out;
+  if (!spec.content_types.empty()) out.push_back(any_of(spec.content_types, number("~t")));
+  if (!spec.years.empty()) out.push_back(any_of(spec.years, number("~y")));
+  if (!spec.resolutions.empty()) out.push_back(any_of(spec.resolutions, number("~r")));
+  if (spec.season) out.push_back("'~s" + std::to_string(*spec.season) + "'");
+  if (spec.episode) out.push_back("'~e" + std::to_string(*spec.episode) + "'");
   if (!spec.extensions.empty()) {
-    add(any_of(spec.extensions, [](const std::string& x) { return "~x" + x; }));
+    out.push_back(any_of(spec.extensions, [](const std::string& x) { return "~x" + x; }));
   }
   return out;
 }

@@ -30,9 +30,10 @@ class SqlParams {
 // Empty for an empty query.
 std::string words_tsquery_sql(const Query& q, SqlParams& params);
 
-// The facet filters as tsquery text, e.g. ('~t1' | '~t2') & '~y1999'; empty
-// when spec has none. kBadExtension, kTooManyFilterValues.
-Result<std::string> facets_tsquery_text(const SearchSpec& spec);
+// The facet filters as tsquery texts, one per ANDed group, e.g. ('~t1' |
+// '~t2') and '~y1999'; empty when spec has none. kBadExtension,
+// kTooManyFilterValues.
+Result<std::vector<std::string>> facet_tsquery_terms(const SearchSpec& spec);
 
 // Joins two tsquery texts with &, either possibly empty.
 std::string and_tsquery_text(const std::string& a, const std::string& b);

@@ -169,8 +169,13 @@ TEST_F(OutboxShipperTest, OutboxItemsAreShippedAckedAndRemovedAndTheIndexHoldsEx
   const auto more = append(kItems / 2, kItems);
   ids.insert(ids.end(), more.begin(), more.end());
 
-  ASSERT_TRUE(eventually([&] { return node_->outbox().size() == 0; }))
-      << node_->outbox().size() << " items left";
+  // Items leave the outbox on the hub's commit; the acked counter follows a
+  // moment later (outbox_shipper.cpp): wait for both.
+  ASSERT_TRUE(eventually([&] {
+    return node_->outbox().size() == 0 &&
+           shipper.counters().acked == static_cast<std::uint64_t>(kItems);
+  })) << node_->outbox().size()
+      << " items left, " << shipper.counters().acked << " acked";
   const auto c = shipper.counters();
   EXPECT_EQ(c.acked, static_cast<std::uint64_t>(kItems));
   EXPECT_EQ(c.shipped, static_cast<std::uint64_t>(kItems));
@@ -210,8 +215,10 @@ TEST_F(OutboxShipperTest, NothingIsLostOrDuplicatedWhileTheHubIsDownForAWhile) {
 
   start_hub(port);  // a new hub process on the same address
   ASSERT_EQ(port_, port);
-  ASSERT_TRUE(eventually([&] { return node_->outbox().size() == 0; }))
-      << node_->outbox().size() << " items left";
+  ASSERT_TRUE(eventually([&] {
+    return node_->outbox().size() == 0 && shipper.counters().acked == 900u;
+  })) << node_->outbox().size()
+      << " items left, " << shipper.counters().acked << " acked";
   const auto c = shipper.counters();
   EXPECT_EQ(c.acked, 900u);
   EXPECT_EQ(c.shipped, 900 + (600 - at_stop.acked));  // what was in flight went again

@@ -13,8 +13,6 @@
 // apart by name.
 #include <csignal>
 #include <libtorrent/add_torrent_params.hpp>
-#include <libtorrent/alert_types.hpp>
-#include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/torrent_info.hpp>
 #include <map>
@@ -24,6 +22,7 @@
 #include "tests/app/crawl_e2e.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/testnet/loopback_settings.hpp"
+#include "tests/testnet/stock_client.hpp"
 #include "tests/testnet/torrent_generator.hpp"
 
 namespace magnetar {
@@ -88,70 +87,6 @@ std::unique_ptr<lt::session> start_seeder(const std::vector<GeneratedTorrent>& t
   }
   return session;
 }
-
-// A stock libtorrent client that knows only the magnets and one DHT node,
-// bootstrapped from it as a user would configure a client.
-class StockClient {
- public:
-  StockClient(std::size_t address, const lt::udp::endpoint& node, bool forced_encryption) {
-    lt::session_params params = testnet::client_session_params(testnet::loopback_address(address));
-    lt::settings_pack& s = params.settings;
-    s.set_bool(lt::settings_pack::enable_dht, true);
-    s.set_str(lt::settings_pack::dht_bootstrap_nodes,
-              node.address().to_string() + ":" + std::to_string(node.port()));
-    // A get_peers for each magnet every few seconds, not every 15 minutes:
-    // the first one may run before the routing table filled.
-    s.set_int(lt::settings_pack::dht_announce_interval, 5);
-    s.set_bool(lt::settings_pack::enable_outgoing_utp, false);
-    s.set_bool(lt::settings_pack::enable_incoming_utp, false);
-    const int policy =
-        forced_encryption ? lt::settings_pack::pe_forced : lt::settings_pack::pe_disabled;
-    s.set_int(lt::settings_pack::out_enc_policy, policy);
-    s.set_int(lt::settings_pack::in_enc_policy, policy);
-    s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_rc4);
-    s.set_int(lt::settings_pack::alert_mask,
-              lt::alert_category::status | lt::alert_category::error | lt::alert_category::dht);
-    session_ = std::make_unique<lt::session>(std::move(params));
-  }
-
-  void add(const std::string& magnet) {
-    lt::add_torrent_params atp = lt::parse_magnet_uri(magnet);
-    atp.save_path = dir_.path().string();
-    atp.flags = lt::torrent_flags::upload_mode | lt::torrent_flags::disable_pex |
-                lt::torrent_flags::disable_lsd;
-    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
-    session_->async_add_torrent(std::move(atp));
-  }
-
-  // The info dicts received so far, by their 20-byte id (hex).
-  const std::map<std::string, std::string>& poll() {
-    std::vector<lt::alert*> alerts;
-    session_->pop_alerts(&alerts);
-    for (lt::alert* a : alerts) {
-      if (auto* m = lt::alert_cast<lt::metadata_received_alert>(a)) {
-        const auto ti = m->handle.torrent_file();
-        if (!ti) continue;
-        const auto section = ti->info_section();
-        received_[to_hex_id(m->handle.info_hashes())] =
-            std::string(section.data(), static_cast<std::size_t>(section.size()));
-      } else if (auto* added = lt::alert_cast<lt::add_torrent_alert>(a)) {
-        if (!added->error) added->handle.force_dht_announce();
-      }
-    }
-    return received_;
-  }
-
- private:
-  // The id the index keeps: v1, or the truncated v2 of a v2-only torrent.
-  static std::string to_hex_id(const lt::info_hash_t& h) {
-    if (h.has_v1()) return to_hex(std::string_view(h.v1.data(), h.v1.size()));
-    return to_hex(std::string_view(h.v2.data(), 20));
-  }
-
-  magnetar::testing::TempDir dir_{"magnetar-pin-e2e-client"};
-  std::unique_ptr<lt::session> session_;
-  std::map<std::string, std::string> received_;
-};
 
 class PinKeepers : public ::testing::Test {
  protected:
@@ -270,7 +205,9 @@ class PinKeepers : public ::testing::Test {
   // A fresh stock client resolves every magnet from whoever the DHT names.
   void expect_resolved(std::size_t address, const lt::udp::endpoint& node, bool forced,
                        const std::vector<GeneratedTorrent>& torrents) {
-    StockClient client(address, node, forced);
+    testnet::StockClient client({.address = testnet::loopback_address(address),
+                                 .dht_node = node,
+                                 .forced_encryption = forced});
     for (const auto& t : torrents) client.add(t.magnet());
     const bool all = eventually(60s, [&] { return client.poll().size() >= torrents.size(); });
     EXPECT_TRUE(all) << client.poll().size() << " of " << torrents.size() << " resolved\n"

@@ -14,8 +14,6 @@
 #include <boost/asio/ip/udp.hpp>
 #include <filesystem>
 #include <libtorrent/add_torrent_params.hpp>
-#include <libtorrent/alert_types.hpp>
-#include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/torrent_info.hpp>
 #include <memory>
@@ -29,6 +27,7 @@
 #include "tests/crawler/keeper/fake_keeper_hub.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/testnet/loopback_settings.hpp"
+#include "tests/testnet/stock_client.hpp"
 #include "tests/testnet/testnet.hpp"
 #include "tests/testnet/torrent_generator.hpp"
 
@@ -46,6 +45,8 @@ constexpr std::size_t kKeeperAddress = 60'100;
 constexpr std::size_t kClientAddress = 60'101;
 constexpr std::size_t kSeederAddress = 60'102;
 constexpr std::size_t kTrackerAddress = 60'103;
+// A client adds its magnets once its routing table holds this many nodes.
+constexpr int kJoinedNodes = 4;
 
 const std::vector<GeneratedTorrent>& torrents() {
   static const auto* all = [] {
@@ -121,90 +122,14 @@ std::unique_ptr<lt::session> start_seeder(const GeneratedTorrent& t,
   return session;
 }
 
-// A stock client that knows only `magnet` and, for the DHT, one node (or,
-// with `dht` false, nothing but the magnet's trackers).
-class StockClient {
- public:
-  StockClient(const std::optional<lt::udp::endpoint>& node, bool forced_encryption) {
-    lt::session_params params =
-        testnet::client_session_params(testnet::loopback_address(kClientAddress));
-    lt::settings_pack& s = params.settings;
-    s.set_bool(lt::settings_pack::enable_dht, node.has_value());
-    // Bootstrapped at construction from that one node, as a user would
-    // configure a client.
-    if (node) {
-      s.set_str(lt::settings_pack::dht_bootstrap_nodes,
-                node->address().to_string() + ":" + std::to_string(node->port()));
-    }
-    // Re-announce (a get_peers for the magnet) every few seconds instead of
-    // every 15 minutes: the first one may run before the table filled.
-    s.set_int(lt::settings_pack::dht_announce_interval, 5);
-    s.set_bool(lt::settings_pack::enable_outgoing_utp, false);
-    s.set_bool(lt::settings_pack::enable_incoming_utp, false);
-    const int policy =
-        forced_encryption ? lt::settings_pack::pe_forced : lt::settings_pack::pe_disabled;
-    s.set_int(lt::settings_pack::out_enc_policy, policy);
-    s.set_int(lt::settings_pack::in_enc_policy, policy);
-    s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_rc4);
-    s.set_int(lt::settings_pack::alert_mask,
-              lt::alert_category::status | lt::alert_category::error | lt::alert_category::dht);
-    session_ = std::make_unique<lt::session>(std::move(params));
-  }
-
-  // Waits (bounded) until the client's routing table holds a few nodes.
-  bool joined(asio::io_context& io) {
-    auto next_post = std::chrono::steady_clock::now();
-    bool filled = false;  // run_until asks once more at the end
-    return run_until(io, 30s, [&] {
-      if (filled) return true;
-      if (std::chrono::steady_clock::now() >= next_post) {
-        session_->post_dht_stats();
-        next_post = std::chrono::steady_clock::now() + 250ms;
-      }
-      std::vector<lt::alert*> alerts;
-      session_->pop_alerts(&alerts);
-      for (lt::alert* a : alerts) {
-        if (auto* stats = lt::alert_cast<lt::dht_stats_alert>(a)) {
-          int nodes = 0;
-          for (const auto& b : stats->routing_table) nodes += b.num_nodes;
-          if (nodes >= 4) filled = true;
-        }
-      }
-      return filled;
-    });
-  }
-
-  void add(const std::string& magnet) {
-    lt::add_torrent_params atp = lt::parse_magnet_uri(magnet);
-    atp.save_path = dir_.path().string();
-    atp.flags = lt::torrent_flags::upload_mode | lt::torrent_flags::disable_pex |
-                lt::torrent_flags::disable_lsd;
-    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
-    session_->async_add_torrent(std::move(atp));
-  }
-
-  // Info dicts received so far.
-  const std::vector<std::string>& poll() {
-    std::vector<lt::alert*> alerts;
-    session_->pop_alerts(&alerts);
-    for (lt::alert* a : alerts) {
-      if (auto* m = lt::alert_cast<lt::metadata_received_alert>(a)) {
-        const auto ti = m->handle.torrent_file();
-        if (!ti) continue;
-        const auto section = ti->info_section();
-        received_.emplace_back(section.data(), static_cast<std::size_t>(section.size()));
-      } else if (auto* added = lt::alert_cast<lt::add_torrent_alert>(a)) {
-        if (!added->error) added->handle.force_dht_announce();
-      }
-    }
-    return received_;
-  }
-
- private:
-  magnetar::testing::TempDir dir_{"magnetar-keeper-client"};
-  std::unique_ptr<lt::session> session_;
-  std::vector<std::string> received_;
-};
+// A stock client that knows only the magnets and one DHT node of the
+// testnet (or, without one, nothing but the magnets' trackers).
+testnet::StockClient stock_client(const std::optional<lt::udp::endpoint>& node,
+                                  bool forced_encryption) {
+  return testnet::StockClient({.address = testnet::loopback_address(kClientAddress),
+                               .dht_node = node,
+                               .forced_encryption = forced_encryption});
+}
 
 class KeeperNodeTest : public ::testing::Test {
  protected:
@@ -268,10 +193,16 @@ class KeeperNodeTest : public ::testing::Test {
   // Runs until `client` got every torrent's metadata; checks the bytes.
   void expect_resolves_through_tracker(const GeneratedTorrent& t, const std::string& url);
 
-  void expect_resolves(StockClient& client, const std::vector<const GeneratedTorrent*>& ts) {
+  // Runs until the client's routing table holds a few nodes (bounded).
+  bool joined(testnet::StockClient& client) {
+    return run_until(io_, 30s, [&] { return client.dht_nodes() >= kJoinedNodes; });
+  }
+
+  void expect_resolves(testnet::StockClient& client,
+                       const std::vector<const GeneratedTorrent*>& ts) {
     const bool done = run_until(io_, 90s, [&] { return client.poll().size() >= ts.size(); });
     EXPECT_TRUE(done) << client.poll().size() << " of " << ts.size() << " magnets resolved";
-    for (const auto& info : client.poll()) {
+    for (const auto& [id, info] : client.poll()) {
       bool known = false;
       for (const auto* t : ts) known = known || info == t->info_dict;
       EXPECT_TRUE(known) << "metadata that is none of the pinned info dicts";
@@ -335,8 +266,8 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneAfterTheSeederLeftPlain
   hub_.send(down);
   ASSERT_TRUE(wait_cached(2));
   ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 2; }));
-  StockClient client(net_->dht_bootstrap_endpoints().at(0), /*forced_encryption=*/false);
-  ASSERT_TRUE(client.joined(io_));
+  auto client = stock_client(net_->dht_bootstrap_endpoints().at(0), /*forced_encryption=*/false);
+  ASSERT_TRUE(joined(client));
   client.add(t.magnet());
   client.add(torrents()[2].magnet());
   expect_resolves(client, {&t, &torrents()[2]});
@@ -356,8 +287,8 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneWithEncryptionForced) {
   hub_.send(down);
   ASSERT_TRUE(wait_cached(3));
   ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 3; }));
-  StockClient client(net_->dht_bootstrap_endpoints().at(1), /*forced_encryption=*/true);
-  ASSERT_TRUE(client.joined(io_));
+  auto client = stock_client(net_->dht_bootstrap_endpoints().at(1), /*forced_encryption=*/true);
+  ASSERT_TRUE(joined(client));
   for (int i = 3; i < 6; ++i) client.add(torrents()[i].magnet());
   expect_resolves(client, {&torrents()[3], &torrents()[4], &torrents()[5]});
 }
@@ -383,8 +314,8 @@ TEST_F(KeeperNodeTest, ResolvingPinIsFetchedFromTheSwarmThenServedAfterTheSeeder
   EXPECT_EQ(items[0].source, state::Source::kPin);
   seeder.reset();
   ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 1; }));
-  StockClient client(net_->dht_bootstrap_endpoints().at(2), /*forced_encryption=*/false);
-  ASSERT_TRUE(client.joined(io_));
+  auto client = stock_client(net_->dht_bootstrap_endpoints().at(2), /*forced_encryption=*/false);
+  ASSERT_TRUE(joined(client));
   client.add(t.magnet());
   expect_resolves(client, {&t});
 }
@@ -585,7 +516,7 @@ void KeeperNodeTest::expect_resolves_through_tracker(const GeneratedTorrent& t,
                         }))
       << keeper_->stats().tracker_failures << " tracker failures, last "
       << keeper_->pin(t.info_hashes.id())->tracker_error;
-  StockClient client(std::nullopt, /*forced_encryption=*/false);  // no DHT
+  auto client = stock_client(std::nullopt, /*forced_encryption=*/false);  // no DHT
   client.add(t.magnet() + "&tr=" + url);
   expect_resolves(client, {&t});
 }

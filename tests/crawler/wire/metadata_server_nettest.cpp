@@ -27,6 +27,7 @@
 #include "tests/crawler/wire/net_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/testnet/loopback_settings.hpp"
+#include "tests/testnet/stock_client.hpp"
 #include "tests/testnet/torrent_generator.hpp"
 
 namespace magnetar::crawler::wire {
@@ -245,13 +246,7 @@ void expect_libtorrent_resolves_from(asio::io_context& io, MetadataServer& serve
   lt::session_params params = testnet::client_session_params("127.0.0.1");
   lt::settings_pack& s = params.settings;
   s.set_bool(lt::settings_pack::enable_dht, false);
-  s.set_bool(lt::settings_pack::enable_outgoing_utp, false);
-  s.set_bool(lt::settings_pack::enable_incoming_utp, false);
-  const int policy =
-      forced_encryption ? lt::settings_pack::pe_forced : lt::settings_pack::pe_disabled;
-  s.set_int(lt::settings_pack::out_enc_policy, policy);
-  s.set_int(lt::settings_pack::in_enc_policy, policy);
-  s.set_int(lt::settings_pack::allowed_enc_level, lt::settings_pack::pe_rc4);
+  testnet::set_client_encryption(s, forced_encryption);
   s.set_int(lt::settings_pack::alert_mask, lt::alert_category::status | lt::alert_category::error);
   lt::session session(std::move(params));
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <pqxx/pqxx>
@@ -81,27 +82,40 @@ class TestnetProcess {
   std::vector<std::vector<std::string>> dht_ids_;
 };
 
-// `magnetar serve` on the test database, every listener on a free port.
+// `magnetar serve` on the test database, every listener on a free port, its
+// data directory dir/hub; `extra` settings go after the others.
 class HubProcess {
  public:
-  HubProcess(const TempDir& dir, const std::string& dsn) {
-    process_ = std::make_unique<BackgroundProcess>(std::vector<std::string>{
-        MAGNETAR_BINARY, "serve", "--db-dsn", dsn, "--hub-listen", "127.0.0.1:0", "--api-listen",
-        "127.0.0.1:0", "--hub-token", kCrawlToken, "--data-dir", (dir.path() / "hub").string()});
+  HubProcess(const TempDir& dir, const std::string& dsn,
+             const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {
+        MAGNETAR_BINARY, "serve",       "--db-dsn",     dsn,
+        "--hub-listen",  "127.0.0.1:0", "--api-listen", "127.0.0.1:0",
+        "--hub-token",   kCrawlToken,   "--data-dir",   data_dir(dir).string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<BackgroundProcess>(argv);
+    // "magnetar serve: hub on ADDRESS, API on ADDRESS"
     const auto line = process_->wait_for_line("hub on ", 120s);
-    std::smatch m;
-    if (!line || !std::regex_search(*line, m, std::regex("hub on (127\\.0\\.0\\.1:[0-9]+)"))) {
+    std::smatch hub;
+    std::smatch api;
+    if (!line || !std::regex_search(*line, hub, std::regex("hub on (127\\.0\\.0\\.1:[0-9]+)")) ||
+        !std::regex_search(*line, api, std::regex("API on (127\\.0\\.0\\.1:[0-9]+)"))) {
       throw std::runtime_error("magnetar serve did not start:\n" + process_->output());
     }
-    address_ = m[1].str();
+    address_ = hub[1].str();
+    api_address_ = api[1].str();
   }
 
+  static std::filesystem::path data_dir(const TempDir& dir) { return dir.path() / "hub"; }
+
   const std::string& address() const { return address_; }
+  const std::string& api_address() const { return api_address_; }
   BackgroundProcess& process() { return *process_; }
 
  private:
   std::unique_ptr<BackgroundProcess> process_;
   std::string address_;
+  std::string api_address_;
 };
 
 // `magnetar crawl` against a testnet and a hub, on its own data directory.

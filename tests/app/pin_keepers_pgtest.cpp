@@ -12,9 +12,7 @@
 // Each keeper has its own name (crawler.node_id): the hub tells keepers
 // apart by name.
 #include <csignal>
-#include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/session.hpp>
-#include <libtorrent/torrent_info.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +20,7 @@
 #include "tests/app/crawl_e2e.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/testnet/loopback_settings.hpp"
+#include "tests/testnet/seeder_session.hpp"
 #include "tests/testnet/stock_client.hpp"
 #include "tests/testnet/torrent_generator.hpp"
 
@@ -65,45 +64,14 @@ std::vector<lt::udp::endpoint> parse_endpoints(const std::string& list) {
   return out;
 }
 
-// A seeder of `torrents` on its own session, announcing into the testnet.
-std::unique_ptr<lt::session> start_seeder(const std::vector<GeneratedTorrent>& torrents,
-                                          const std::vector<lt::udp::endpoint>& nodes) {
-  lt::settings_pack s = testnet::loopback_settings(testnet::loopback_address(kSeederAddress), 0);
-  s.set_int(lt::settings_pack::dht_announce_interval, 5);
-  auto session = std::make_unique<lt::session>(testnet::disk_less_session_params(s));
-  for (const auto& n : nodes) session->add_dht_node({n.address().to_string(), n.port()});
-  for (const auto& t : torrents) {
-    lt::add_torrent_params atp;
-    lt::error_code ec;
-    atp.ti = std::make_shared<lt::torrent_info>(
-        lt::span<const char>(t.torrent_file.data(),
-                             static_cast<std::ptrdiff_t>(t.torrent_file.size())),
-        ec, lt::from_span);
-    if (ec) throw std::runtime_error("seeder: " + ec.message());
-    atp.save_path = ".";
-    atp.flags = lt::torrent_flags::seed_mode;
-    atp.flags &= ~(lt::torrent_flags::auto_managed | lt::torrent_flags::paused);
-    session->add_torrent(std::move(atp)).force_dht_announce();
-  }
-  return session;
-}
-
 class PinKeepers : public ::testing::Test {
  protected:
   // `magnetar serve` with short keeper heartbeats and replication 2.
   void start_serve() {
-    serve_ = std::make_unique<testing::BackgroundProcess>(std::vector<std::string>{
-        MAGNETAR_BINARY, "serve", "--db-dsn", db_.dsn(), "--hub-listen", "127.0.0.1:0",
-        "--api-listen", "127.0.0.1:0", "--hub-token", testing::kCrawlToken, "--data-dir",
-        hub_dir_.string(), "--pins-replication", "2", "--keeper-heartbeat-interval",
-        kHeartbeatSeconds});
-    const auto line = serve_->wait_for_line("API on ", 120s);
-    ASSERT_TRUE(line.has_value()) << serve_->output();
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(*line, m, std::regex("API on (127\\.0\\.0\\.1:[0-9]+)")));
-    api_ = m[1].str();
-    ASSERT_TRUE(std::regex_search(*line, m, std::regex("hub on (127\\.0\\.0\\.1:[0-9]+)")));
-    hub_ = m[1].str();
+    serve_ = std::make_unique<testing::HubProcess>(
+        dir_, db_.dsn(),
+        std::vector<std::string>{"--pins-replication", "2", "--keeper-heartbeat-interval",
+                                 kHeartbeatSeconds});
   }
 
   // `magnetar crawl` number `k`, named kKeeperName[k].
@@ -115,7 +83,7 @@ class PinKeepers : public ::testing::Test {
                                  "--crawler-node-id",
                                  kKeeperName[k],
                                  "--hub",
-                                 hub_,
+                                 serve_->address(),
                                  "--token",
                                  testing::kCrawlToken,
                                  "--data-dir",
@@ -141,7 +109,8 @@ class PinKeepers : public ::testing::Test {
   testing::CommandResult cli(std::vector<std::string> args) {
     std::vector<std::string> argv{MAGNETAR_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--api", api_, "--data-dir", hub_dir_.string()});
+    argv.insert(argv.end(), {"--api", serve_->api_address(), "--data-dir",
+                             testing::HubProcess::data_dir(dir_).string()});
     return testing::run_command(argv, {"MAGNETAR_API_TOKEN="});
   }
 
@@ -233,11 +202,8 @@ class PinKeepers : public ::testing::Test {
 
   testing::TestDatabase db_;
   testing::TempDir dir_{"magnetar-pin-e2e"};
-  std::filesystem::path hub_dir_ = dir_.path() / "hub";
-  std::unique_ptr<testing::BackgroundProcess> serve_;
+  std::unique_ptr<testing::HubProcess> serve_;
   std::unique_ptr<testing::BackgroundProcess> keepers_[2];
-  std::string api_;
-  std::string hub_;
 };
 
 TEST_F(PinKeepers, EveryPinStaysResolvableFromTheKeepersAfterTheSeederAndOneKeeperAreGone) {
@@ -248,18 +214,18 @@ TEST_F(PinKeepers, EveryPinStaysResolvableFromTheKeepersAfterTheSeederAndOneKeep
   for (int k = 0; k < 2; ++k) keepers_[k] = start_keeper(k, net.bootstrap());
 
   const auto torrents = generate();
-  auto seeder = start_seeder(torrents, nodes);
+  auto seeder = testnet::start_seeder(testnet::loopback_address(kSeederAddress), torrents, nodes);
   std::vector<std::string> ids;
   for (const auto& t : torrents) {
     ids.push_back(to_hex(t.info_hashes.id().view()));
     const auto r = cli({"pin", t.magnet(), "--label", "e2e"});
-    ASSERT_EQ(r.exit_code, 0) << r.out << serve_->output();
+    ASSERT_EQ(r.exit_code, 0) << r.out << serve_->process().output();
   }
 
   // Both keepers hold every pin, resolved from the seeder.
   const std::set<std::string> both{kKeeperName[0], kKeeperName[1]};
   ASSERT_TRUE(eventually(90s, [&] { return every_pin(ids, both); }))
-      << cli({"pins"}).out << keepers_output() << serve_->output();
+      << cli({"pins"}).out << keepers_output() << serve_->process().output();
 
   // The last seeder leaves; the keepers alone serve the metadata, to a client
   // that requires encryption (MSE).
@@ -281,7 +247,7 @@ TEST_F(PinKeepers, EveryPinStaysResolvableFromTheKeepersAfterTheSeederAndOneKeep
   keepers_[0]->wait(30s);
   const std::set<std::string> survivor{kKeeperName[1]};
   ASSERT_TRUE(eventually(60s, [&] { return every_pin(ids, survivor); }))
-      << cli({"pins"}).out << serve_->output();
+      << cli({"pins"}).out << serve_->process().output();
   expect_resolved(kFirstClientAddress + 1, nodes.back(), false, torrents);
 
   // Unpinned, it leaves the list; the others stay.

@@ -13,9 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <filesystem>
-#include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/session.hpp>
-#include <libtorrent/torrent_info.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +25,7 @@
 #include "tests/crawler/keeper/fake_keeper_hub.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/testnet/loopback_settings.hpp"
+#include "tests/testnet/seeder_session.hpp"
 #include "tests/testnet/stock_client.hpp"
 #include "tests/testnet/testnet.hpp"
 #include "tests/testnet/torrent_generator.hpp"
@@ -101,25 +100,6 @@ v1::PinAssignment assignment(const GeneratedTorrent& t, bool with_dict) {
   }
   a.set_name(t.name);
   return a;
-}
-
-// A seeder of one torrent on its own session, announcing into the testnet.
-std::unique_ptr<lt::session> start_seeder(const GeneratedTorrent& t,
-                                          const std::vector<lt::udp::endpoint>& nodes) {
-  lt::settings_pack s = testnet::loopback_settings(testnet::loopback_address(kSeederAddress), 0);
-  s.set_int(lt::settings_pack::dht_announce_interval, 5);
-  auto session = std::make_unique<lt::session>(testnet::disk_less_session_params(s));
-  for (const auto& n : nodes) session->add_dht_node({n.address().to_string(), n.port()});
-  lt::add_torrent_params atp;
-  lt::error_code ec;
-  atp.ti = std::make_shared<lt::torrent_info>(
-      lt::span<const char>(t.torrent_file.data(),
-                           static_cast<std::ptrdiff_t>(t.torrent_file.size())),
-      ec, lt::from_span);
-  atp.save_path = ".";
-  atp.flags = lt::torrent_flags::seed_mode;
-  session->add_torrent(std::move(atp));
-  return session;
 }
 
 // A stock client that knows only the magnets and one DHT node of the
@@ -254,7 +234,8 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneAfterTheSeederLeftPlain
   // Seeded and announced first; then the seeder goes, and only we remain.
   const auto& t = torrents()[1];
   {
-    auto seeder = start_seeder(t, net_->dht_bootstrap_endpoints());
+    auto seeder = testnet::start_seeder(testnet::loopback_address(kSeederAddress), {t},
+                                        net_->dht_bootstrap_endpoints());
     const std::size_t before = net_->announces_received();
     ASSERT_TRUE(run_until(io_, 30s, [&] { return net_->announces_received() > before; }));
   }
@@ -295,7 +276,8 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneWithEncryptionForced) {
 
 TEST_F(KeeperNodeTest, ResolvingPinIsFetchedFromTheSwarmThenServedAfterTheSeederLeft) {
   const auto& t = torrents()[0];
-  auto seeder = start_seeder(t, net_->dht_bootstrap_endpoints());
+  auto seeder = testnet::start_seeder(testnet::loopback_address(kSeederAddress), {t},
+                                      net_->dht_bootstrap_endpoints());
   const std::size_t before = net_->announces_received();
   ASSERT_TRUE(run_until(io_, 30s, [&] { return net_->announces_received() > before; }));
   start_keeper();

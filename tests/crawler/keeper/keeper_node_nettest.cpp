@@ -173,6 +173,17 @@ class KeeperNodeTest : public ::testing::Test {
   // Runs until `client` got every torrent's metadata; checks the bytes.
   void expect_resolves_through_tracker(const GeneratedTorrent& t, const std::string& url);
 
+  // Assigns `ts` with their info dicts in one full assignment, then waits
+  // until all are cached and announced once each.
+  void keep_announced(const std::vector<const GeneratedTorrent*>& ts) {
+    v1::KeeperDown down;
+    down.set_full(true);
+    for (const auto* t : ts) *down.add_assign() = assignment(*t, true);
+    hub_.send(down);
+    ASSERT_TRUE(wait_cached(ts.size()));
+    ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= ts.size(); }));
+  }
+
   // Runs until the client's routing table holds a few nodes (bounded).
   bool joined(testnet::StockClient& client) {
     return run_until(io_, 30s, [&] { return client.dht_nodes() >= kJoinedNodes; });
@@ -240,13 +251,7 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneAfterTheSeederLeftPlain
     ASSERT_TRUE(run_until(io_, 30s, [&] { return net_->announces_received() > before; }));
   }
   start_keeper();
-  v1::KeeperDown down;
-  down.set_full(true);
-  *down.add_assign() = assignment(t, true);
-  *down.add_assign() = assignment(torrents()[2], true);
-  hub_.send(down);
-  ASSERT_TRUE(wait_cached(2));
-  ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 2; }));
+  ASSERT_NO_FATAL_FAILURE(keep_announced({&t, &torrents()[2]}));
   auto client = stock_client(net_->dht_bootstrap_endpoints().at(0), /*forced_encryption=*/false);
   ASSERT_TRUE(joined(client));
   client.add(t.magnet());
@@ -260,14 +265,7 @@ TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneAfterTheSeederLeftPlain
 
 TEST_F(KeeperNodeTest, StockClientResolvesPinsFromUsAloneWithEncryptionForced) {
   start_keeper();
-  v1::KeeperDown down;
-  down.set_full(true);
-  *down.add_assign() = assignment(torrents()[3], true);
-  *down.add_assign() = assignment(torrents()[4], true);
-  *down.add_assign() = assignment(torrents()[5], true);
-  hub_.send(down);
-  ASSERT_TRUE(wait_cached(3));
-  ASSERT_TRUE(run_until(io_, 30s, [&] { return keeper_->stats().dht_announces >= 3; }));
+  ASSERT_NO_FATAL_FAILURE(keep_announced({&torrents()[3], &torrents()[4], &torrents()[5]}));
   auto client = stock_client(net_->dht_bootstrap_endpoints().at(1), /*forced_encryption=*/true);
   ASSERT_TRUE(joined(client));
   for (int i = 3; i < 6; ++i) client.add(torrents()[i].magnet());

@@ -23,6 +23,7 @@
 #include "common/codec.hpp"
 #include "common/log.hpp"
 #include "crawler/dht/peer_lookup.hpp"
+#include "crawler/dht/tcp_endpoint.hpp"
 #include "crawler/keeper/tracker_client.hpp"
 #include "crawler/state/state_error.hpp"
 #include "crawler/wire/expected_info_hash.hpp"
@@ -31,6 +32,7 @@
 #include "crawler/wire/metadata_source.hpp"
 #include "crawler/wire/mse_random.hpp"
 #include "crawler/wire/mse_skey_index.hpp"
+#include "crawler/wire/tcp_endpoint.hpp"
 #include "magnetar/v1/keeper.grpc.pb.h"
 #include "rpc/common/bearer_token.hpp"
 #include "rpc/common/hub_limits.hpp"
@@ -66,20 +68,6 @@ google::protobuf::Timestamp to_proto(SystemClock::time_point t) {
   ts.set_seconds(ns / 1'000'000'000);
   ts.set_nanos(static_cast<int>(ns % 1'000'000'000));
   return ts;
-}
-
-tcp::endpoint to_tcp(const dht::Endpoint& e) {
-  if (e.ip.v6) return {asio::ip::address_v6(e.ip.bytes), e.port};
-  asio::ip::address_v4::bytes_type b{};
-  std::copy_n(e.ip.bytes.begin(), b.size(), b.begin());
-  return {asio::ip::address_v4(b), e.port};
-}
-
-tcp::endpoint to_tcp(const wire::PeerEndpoint& e) {
-  if (e.v6) return {asio::ip::address_v6(e.address), e.port};
-  asio::ip::address_v4::bytes_type b{};
-  std::copy_n(e.address.begin(), b.size(), b.begin());
-  return {asio::ip::address_v4(b), e.port};
 }
 
 // "1.2.3.4:6881" or "[::1]:6881" (a magnet's x.pe); names are not resolved.

@@ -21,6 +21,7 @@
 #include "common/log.hpp"
 #include "crawler/dht/dht_snapshot.hpp"
 #include "crawler/dht/recent_set.hpp"
+#include "crawler/dht/tcp_endpoint.hpp"
 #include "crawler/pipeline/blocking_worker.hpp"
 #include "crawler/pipeline/byte_budget.hpp"
 #include "crawler/pipeline/fetch_outcome.hpp"
@@ -54,15 +55,6 @@ state::Source to_state_source(dht::Source s) {
       return state::Source::kDhtGetPeers;
   }
   return state::Source::kUnknown;
-}
-
-asio::ip::tcp::endpoint to_tcp(const dht::Endpoint& e) {
-  if (e.ip.v6) {
-    return {asio::ip::address_v6(e.ip.bytes), e.port};
-  }
-  asio::ip::address_v4::bytes_type b{};
-  std::copy_n(e.ip.bytes.begin(), b.size(), b.begin());
-  return {asio::ip::address_v4(b), e.port};
 }
 
 // An infohash on its way through the stages.

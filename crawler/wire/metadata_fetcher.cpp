@@ -19,6 +19,7 @@
 #include "crawler/wire/mse_initiator.hpp"
 #include "crawler/wire/mse_random.hpp"
 #include "crawler/wire/session_errors.hpp"
+#include "crawler/wire/tcp_endpoint.hpp"
 
 namespace magnetar::crawler::wire {
 
@@ -52,17 +53,6 @@ struct IpKeyHash {
     return static_cast<std::size_t>((a * 0x9E3779B97F4A7C15ull) ^ (b + (a >> 29)));
   }
 };
-
-tcp::endpoint to_endpoint(const PeerEndpoint& p) {
-  if (p.v6) {
-    asio::ip::address_v6::bytes_type b;
-    std::copy(p.address.begin(), p.address.end(), b.begin());
-    return {asio::ip::address_v6(b), p.port};
-  }
-  asio::ip::address_v4::bytes_type b;
-  std::copy(p.address.begin(), p.address.begin() + 4, b.begin());
-  return {asio::ip::address_v4(b), p.port};
-}
 
 // How much a connection's failure says about the torrent, to report the most
 // informative one when every candidate failed: a peer that served metadata
@@ -374,7 +364,7 @@ struct MetadataFetcher::Impl {
   void add_pex_peers(const std::shared_ptr<Fetch>& f, const std::vector<PeerEndpoint>& peers) {
     if (f->finished) return;
     for (const PeerEndpoint& p : peers) {
-      if (add_candidate(*f, to_endpoint(p))) ++stats.pex_candidates;
+      if (add_candidate(*f, to_tcp(p))) ++stats.pex_candidates;
     }
     top_up(f);
     pump();

@@ -407,10 +407,9 @@ Result<SearchPage> run_search(pqxx::connection_base& conn, const SearchSpec& spe
   for (const auto& term : *facet_terms) facets = and_tsquery_text(facets, term);
 
   pqxx::read_transaction tx(conn);
-  tx.exec("SET LOCAL statement_timeout = " +
-          std::to_string(std::max<std::int64_t>(1, timeout.count())));
-  tx.exec(std::string("SET LOCAL work_mem = '") + kSearchWorkMem + "'");
-  tx.exec(std::string("SET LOCAL random_page_cost = ") + kSearchRandomPageCost);
+  // One round trip for the transaction's settings.
+  tx.exec(local_timeout_sql(timeout) + "; SET LOCAL work_mem = '" + kSearchWorkMem +
+          "'; SET LOCAL random_page_cost = " + kSearchRandomPageCost);
 
   // The words as tsquery text, normalized by PostgreSQL (one round trip), so
   // that the planner sees the real lexemes when it estimates.

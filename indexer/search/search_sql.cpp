@@ -1,5 +1,8 @@
 #include "indexer/search/search_sql.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "indexer/search/search_errors.hpp"
 
 namespace magnetar::search {
@@ -88,6 +91,11 @@ Result<std::vector<std::string>> facet_tsquery_terms(const SearchSpec& spec) {
     out.push_back(any_of(spec.extensions, [](const std::string& x) { return "~x" + x; }));
   }
   return out;
+}
+
+std::string local_timeout_sql(std::chrono::milliseconds timeout) {
+  return "SET LOCAL statement_timeout = " +
+         std::to_string(std::max<std::int64_t>(1, timeout.count()));
 }
 
 std::string and_tsquery_text(const std::string& a, const std::string& b) {

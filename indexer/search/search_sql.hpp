@@ -3,6 +3,7 @@
 // facet filters as tsquery text over the lexemes of schema migration 0003.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ std::string words_tsquery_sql(const Query& q, SqlParams& params);
 // '~t2') and '~y1999'; empty when spec has none. kBadExtension,
 // kTooManyFilterValues.
 Result<std::vector<std::string>> facet_tsquery_terms(const SearchSpec& spec);
+
+// "SET LOCAL statement_timeout = N": a read transaction's deadline (at least
+// 1 ms; 0 would mean none).
+std::string local_timeout_sql(std::chrono::milliseconds timeout);
 
 // Joins two tsquery texts with &, either possibly empty.
 std::string and_tsquery_text(const std::string& a, const std::string& b);

@@ -4,6 +4,7 @@
 
 #include "common/codec.hpp"
 #include "indexer/search/hit_row.hpp"
+#include "indexer/search/search_sql.hpp"
 #include "indexer/store/file_list_codec.hpp"
 #include "indexer/store/text_sanitizer.hpp"
 
@@ -11,8 +12,7 @@ namespace magnetar::search {
 namespace {
 
 void set_timeout(pqxx::transaction_base& tx, std::chrono::milliseconds timeout) {
-  tx.exec("SET LOCAL statement_timeout = " +
-          std::to_string(std::max<std::int64_t>(1, timeout.count())));
+  tx.exec(local_timeout_sql(timeout));
 }
 
 // A text[] sent as its elements joined by newlines (URLs hold none).

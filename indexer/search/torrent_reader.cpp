@@ -6,6 +6,7 @@
 #include "indexer/search/hit_row.hpp"
 #include "indexer/search/search_sql.hpp"
 #include "indexer/store/file_list_codec.hpp"
+#include "indexer/store/line_list.hpp"
 #include "indexer/store/text_sanitizer.hpp"
 
 namespace magnetar::search {
@@ -13,21 +14,6 @@ namespace {
 
 void set_timeout(pqxx::transaction_base& tx, std::chrono::milliseconds timeout) {
   tx.exec(local_timeout_sql(timeout));
-}
-
-// A text[] sent as its elements joined by newlines (URLs hold none).
-std::vector<std::string> lines(const pqxx::field& f) {
-  std::vector<std::string> out;
-  if (f.is_null()) return out;
-  const auto text = f.as<std::string>();
-  std::size_t at = 0;
-  while (at < text.size()) {
-    auto end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    if (end > at) out.push_back(text.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
 }
 
 std::string joined_path(const std::vector<std::string>& components) {
@@ -64,8 +50,8 @@ std::optional<TorrentDetails> read_torrent(pqxx::connection_base& conn, const In
   d.piece_length = row[c + 1].as<std::int64_t>();
   d.is_private = row[c + 2].as<bool>();
   d.info_dict_stored = row[c + 4].as<bool>();
-  d.trackers = lines(row[c + 5]);
-  d.web_seeds = lines(row[c + 6]);
+  d.trackers = indexer::store::split_lines(row[c + 5]);
+  d.web_seeds = indexer::store::split_lines(row[c + 6]);
   if (row[c + 3].is_null()) {
     d.files.push_back({h.name, h.size});  // single-file: the name is the file
   } else if (auto bytes = from_hex(row[c + 3].as<std::string>())) {

@@ -5,35 +5,14 @@
 #include <unordered_map>
 
 #include "common/codec.hpp"
+#include "indexer/store/line_list.hpp"
 #include "indexer/store/text_sanitizer.hpp"
 
 namespace magnetar::rpc::pin_store {
 namespace {
 
-// Arrays cross the wire as newline-joined text: every element is validated
-// to hold no control character, so '\n' cannot occur inside one.
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out.push_back('\n');
-    out.append(s);
-  }
-  return out;
-}
-
-std::vector<std::string> split_lines(const pqxx::field& f) {
-  std::vector<std::string> out;
-  if (f.is_null()) return out;
-  const auto text = f.as<std::string>();
-  std::size_t start = 0;
-  while (start <= text.size() && !text.empty()) {
-    const auto end = text.find('\n', start);
-    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
+using indexer::store::join_lines;
+using indexer::store::split_lines;
 
 std::int64_t micros_or_zero(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
 

@@ -423,7 +423,11 @@ class KeeperService::Worker {
       // Take pins in order while the message has room (at least one: a
       // single info dict may be larger than the budget, and alone it stays
       // under the channel's limit).
-      std::vector<db::AssignmentRow*> taken;
+      struct Taken {
+        db::AssignmentRow* row;
+        bool with_info;  // its info dict goes in the message
+      };
+      std::vector<Taken> taken;
       std::vector<InfoHashV1> want_info;
       std::size_t k = start;
       for (; k < end; ++k) {
@@ -449,19 +453,18 @@ class KeeperService::Worker {
         }
         bytes += size;
         if (with_info) want_info.push_back(r.id);
-        taken.push_back(&r);
+        taken.push_back({&r, with_info});
       }
       std::unordered_map<InfoHashV1, std::string> dicts;
       for (auto& [id, dict] : db::load_info_dicts(conn(), want_info))
         dicts.emplace(id, std::move(dict));
-      for (auto* r : taken) {
+      for (auto [r, with_info] : taken) {
         auto* a = message.add_assign();
         a->set_id(std::string(r->id.view()));
         if (r->v2) a->set_v2(std::string(r->v2->view()));
         if (const auto d = dicts.find(r->id); d != dicts.end()) {
           a->set_info_dict(std::move(d->second));
-        } else if (!r->resolving &&
-                   std::find(want_info.begin(), want_info.end(), r->id) != want_info.end()) {
+        } else if (with_info) {
           r->resolving = true;  // deleted meanwhile: fetch it again
         }
         a->set_resolving(r->resolving);
